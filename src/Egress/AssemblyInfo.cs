@@ -1,0 +1,2 @@
+// Downstream: listener, HTTP endpoints, client sessions.
+[assembly: System.CLSCompliant(false)]

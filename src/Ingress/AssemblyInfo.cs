@@ -1,0 +1,2 @@
+// Upstream: REST, shard connections, identify queue, cache.
+[assembly: System.CLSCompliant(false)]

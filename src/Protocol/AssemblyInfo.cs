@@ -1,0 +1,2 @@
+// Pure protocol code: no I/O, no threads.
+[assembly: System.CLSCompliant(false)]

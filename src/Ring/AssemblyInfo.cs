@@ -1,0 +1,2 @@
+// The Disruptor-pattern ring: knows nothing of Discord.
+[assembly: System.CLSCompliant(false)]
