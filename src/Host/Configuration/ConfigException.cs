@@ -29,7 +29,7 @@ public sealed class ConfigException : Exception
         Errors = [error];
     }
 
-    /// <summary>Every problem found, one line each, in document order.</summary>
+    /// <summary>Every problem found, one line each, each starting with the source name.</summary>
     public IReadOnlyList<string> Errors { get; }
 
     private static string Describe(IReadOnlyList<string> errors) => errors.Count == 1
