@@ -1,0 +1,83 @@
+using System.Net;
+using GatewayProxy.Egress;
+using GatewayProxy.Host.Configuration;
+using GatewayProxy.Host.Logging;
+using GatewayProxy.Host.Wiring;
+using GatewayProxy.Ingress;
+using Prometheus;
+
+namespace GatewayProxy.Host;
+
+/// <summary>One running proxy: every upstream shard of the configured range (Ingress) and the client listener (Egress).</summary>
+/// <remarks>Used by <see cref="Program"/> and, in-process, by the end-to-end tests.</remarks>
+public sealed class ProxyHost : IAsyncDisposable
+{
+    private readonly ShardManager _shards;
+    private readonly ProxyServer _server;
+    private readonly ProxyLog _log;
+    private int _stopped;
+
+    private ProxyHost(ProxyConfig config, ShardManager shards, ProxyServer server, CollectorRegistry metrics, ProxyLog log)
+    {
+        Config = config;
+        _shards = shards;
+        _server = server;
+        Metrics = metrics;
+        _log = log;
+    }
+
+    /// <summary>The configuration this proxy runs with.</summary>
+    public ProxyConfig Config { get; }
+
+    /// <summary>The upstream shards.</summary>
+    public ShardManager Shards => _shards;
+
+    /// <summary>The client listener.</summary>
+    public ProxyServer Server => _server;
+
+    /// <summary>Where clients connect (the actual port when <c>port</c> is 0).</summary>
+    public IPEndPoint LocalEndPoint => _server.LocalEndPoint;
+
+    /// <summary>The metrics registry served at <c>/metrics</c>.</summary>
+    public CollectorRegistry Metrics { get; }
+
+    /// <summary>Connects every shard of the range upstream and starts listening for clients.</summary>
+    public static async Task<ProxyHost> StartAsync(ProxyConfig config, ProxyLog log, CollectorRegistry? metrics = null, Action<IngressOptions>? tuneIngress = null, Action<EgressOptions>? tuneEgress = null, CancellationToken ct = default)
+    {
+        log.AddSecret(config.Token);
+        metrics ??= Prometheus.Metrics.NewCustomRegistry();
+
+        IngressOptions ingressOptions = OptionsMapping.ToIngress(config, metrics);
+        tuneIngress?.Invoke(ingressOptions);
+        ShardManager shards = await ShardManager.StartAsync(ingressOptions, new ProxyLogger(log), ct).ConfigureAwait(false);
+        try
+        {
+            EgressOptions egressOptions = OptionsMapping.ToEgress(config, metrics);
+            tuneEgress?.Invoke(egressOptions);
+            ProxyServer server = ProxyServer.Start(egressOptions, new ShardDirectory(shards), new ProxyLogger(log));
+            log.Info($"serving shards [{shards.ShardStart}, {shards.ShardEnd}) of {shards.TotalShards} at ws://{server.LocalEndPoint}");
+            return new ProxyHost(config, shards, server, metrics, log);
+        }
+        catch
+        {
+            await shards.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Stops accepting clients, then closes every upstream shard with a resumable code.</summary>
+    public async Task StopAsync(CancellationToken ct = default)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        await _server.DisposeAsync().ConfigureAwait(false);
+        await _shards.StopAsync(ct).ConfigureAwait(false);
+        _log.Info("stopped");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using GatewayProxy.Egress;
+using GatewayProxy.Host.Configuration;
+using GatewayProxy.Ingress;
+using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Protocol.Compression;
+using Prometheus;
+
+namespace GatewayProxy.Host.Wiring;
+
+/// <summary>Turns the validated <see cref="ProxyConfig"/> into the options of Ingress and Egress.</summary>
+internal static class OptionsMapping
+{
+    public static IngressOptions ToIngress(ProxyConfig config, CollectorRegistry metrics)
+    {
+        var options = new IngressOptions
+        {
+            Token = config.Token,
+            Intents = config.Intents,
+            ApiBaseUrl = ApiBaseUrl(config),
+            GatewayUrlOverride = config.Upstream.GatewayUrl is { Length: > 0 } gateway ? new Uri(gateway) : null,
+            Compression = config.Upstream.Compression switch
+            {
+                UpstreamCompression.ZstdStream => TransportCompression.ZstdStream,
+                UpstreamCompression.None => TransportCompression.None,
+                _ => TransportCompression.ZlibStream,
+            },
+            ShardCount = config.Shards,
+            ShardStart = config.ShardStart ?? 0,
+            ShardEnd = config.ShardEnd,
+            RingSize = config.RingSize,
+            RingSizes = config.RingSizes,
+            Cache = ToCache(config.Cache),
+            Status = config.Status switch
+            {
+                PresenceStatus.Idle => "idle",
+                PresenceStatus.Dnd => "dnd",
+                PresenceStatus.Invisible => "invisible",
+                PresenceStatus.Offline => "offline",
+                _ => "online",
+            },
+            ActivityType = config.Activity?.Type ?? 0,
+            ActivityName = config.Activity?.Name,
+            IdentifyQueueUrl = config.Upstream.IdentifyQueueUrl is { Length: > 0 } queue ? new Uri(queue) : null,
+            Metrics = metrics,
+        };
+        return options;
+    }
+
+    public static EgressOptions ToEgress(ProxyConfig config, CollectorRegistry metrics) => new()
+    {
+        BindAddress = IPAddress.Parse(config.Bind),
+        Port = config.Port,
+        Token = config.Token,
+        ValidateToken = config.ValidateToken,
+        Backpressure = config.Backpressure,
+        SessionTtl = TimeSpan.FromSeconds(config.SessionTtlSeconds),
+        ExternallyAccessibleUrl = config.ExternallyAccessibleUrl,
+        Metrics = metrics,
+    };
+
+    /// <summary><c>upstream.api_base_url</c>, or the twilight-http-proxy address when <c>twilight_http_proxy</c> is set (reference behaviour).</summary>
+    public static Uri ApiBaseUrl(ProxyConfig config) =>
+        config.TwilightHttpProxy is { Length: > 0 } proxy
+            ? new Uri("http://" + proxy + "/api/v10")
+            : new Uri(config.Upstream.ApiBaseUrl);
+
+    private static CacheOptions ToCache(CacheConfig cache) => new()
+    {
+        Channels = cache.Channels,
+        Presences = cache.Presences,
+        Emojis = cache.Emojis,
+        Members = cache.Members,
+        Roles = cache.Roles,
+        StageInstances = cache.StageInstances,
+        Stickers = cache.Stickers,
+        Users = cache.Users,
+        VoiceStates = cache.VoiceStates,
+        CurrentMember = cache.CurrentMember,
+        ScheduledEvents = cache.ScheduledEvents,
+        SoundboardSounds = cache.SoundboardSounds,
+    };
+}
