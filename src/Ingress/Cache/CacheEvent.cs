@@ -1,3 +1,5 @@
+using GatewayProxy.Protocol.Gateway;
+
 namespace GatewayProxy.Ingress.Cache;
 
 /// <summary>The dispatches the cache applies; everything else is <see cref="None"/> (only the position moves).</summary>
@@ -37,6 +39,32 @@ internal enum CacheEvent : byte
 /// <summary>Maps a dispatch name (<c>t</c>) to what the cache does with it.</summary>
 internal static class CacheEvents
 {
+    /// <summary>The cache's view of every interned event kind, so the updater maps a kind with one array load.</summary>
+    private static readonly CacheEvent[] ByKind = BuildKindTable();
+
+    /// <summary>The cache's view of an interned event kind.</summary>
+    public static CacheEvent FromKind(EventKind kind) => (uint)kind < (uint)ByKind.Length ? ByKind[(int)kind] : CacheEvent.None;
+
+    private static CacheEvent[] BuildKindTable()
+    {
+        int max = 0;
+        foreach (EventKind kind in EventKinds.All)
+        {
+            max = Math.Max(max, (int)kind);
+        }
+
+        var table = new CacheEvent[max + 1];
+        foreach (EventKind kind in EventKinds.All)
+        {
+            if (kind is not EventKind.None and not EventKind.Unknown)
+            {
+                table[(int)kind] = FromName(EventKinds.ToUtf8Name(kind));
+            }
+        }
+
+        return table;
+    }
+
     /// <summary>The cache's view of an event name; irrelevant names are rejected after one or two byte compares.</summary>
     public static CacheEvent FromName(ReadOnlySpan<byte> t)
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Immutable;
 using System.Text.Json;
+using GatewayProxy.Protocol.Gateway;
 
 namespace GatewayProxy.Ingress.Cache;
 
@@ -57,6 +58,20 @@ public sealed partial class ShardCache
 
     /// <summary>Events whose data could not be applied because it was malformed.</summary>
     public long MalformedEvents => Volatile.Read(ref _malformed);
+
+    /// <summary>Applies one upstream payload at ring <paramref name="position"/>: <paramref name="env"/> is its envelope scan.</summary>
+    /// <remarks>Single writer only. Non-dispatches and events the cache ignores only move the position (no allocation).</remarks>
+    public CacheApplyResult Apply(ReadOnlySpan<byte> payload, in Envelope env, long position)
+    {
+        CacheEvent ev = env.Op == (int)GatewayOpcode.Dispatch ? CacheEvents.FromKind(env.Kind) : CacheEvent.None;
+        if (ev == CacheEvent.None || !env.HasData)
+        {
+            Volatile.Write(ref _position, position);
+            return CacheApplyResult.Ignored;
+        }
+
+        return ApplyEvent(ev, env.Data(payload), position);
+    }
 
     /// <summary>Applies one upstream dispatch given its name (<c>t</c>) and data (<c>d</c>), at ring <paramref name="position"/>.</summary>
     /// <remarks>Single writer only. Never throws for bad input: malformed data is counted and skipped.</remarks>
