@@ -28,7 +28,8 @@ public sealed partial class ShardCache
     public ShardCache(int shardId, CacheOptions options)
     {
         ShardId = shardId;
-        _options = options;
+        // Copied: the flags decide what every stored guild looks like, so they cannot change under the cache.
+        _options = options.Clone();
         _keeps = new bool[GuildState.KindCount];
         for (int i = 0; i < _keeps.Length; i++)
         {
@@ -39,8 +40,8 @@ public sealed partial class ShardCache
     /// <summary>The shard this cache belongs to.</summary>
     public int ShardId { get; }
 
-    /// <summary>What this cache keeps.</summary>
-    public CacheOptions Options => _options;
+    /// <summary>What this cache keeps (a copy of the options it was created with).</summary>
+    public CacheOptions Options => _options.Clone();
 
     /// <summary>The bot's user id: learned from upstream READY; settable for a cache restored without one.</summary>
     public ulong BotUserId
