@@ -125,6 +125,15 @@ public sealed partial class ShardCache
         CacheRoot root = _root;
         CacheRoot next;
         CacheApplyResult result;
+        ReadOnlySpan<byte> trimmed = data.TrimStart(" \t\r\n"u8);
+        if (trimmed.IsEmpty || trimmed[0] != (byte)'{')
+        {
+            // Every event the cache applies carries an object; the lookups below would just find nothing.
+            _malformed++;
+            Volatile.Write(ref _position, position);
+            return CacheApplyResult.Malformed;
+        }
+
         try
         {
             next = ApplyCore(ev, data, root, position);
