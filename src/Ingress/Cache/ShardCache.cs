@@ -43,7 +43,7 @@ public sealed partial class ShardCache
     /// <summary>What this cache keeps (a copy of the options it was created with).</summary>
     public CacheOptions Options => _options.Clone();
 
-    /// <summary>The bot's user id: learned from upstream READY; settable for a cache restored without one.</summary>
+    /// <summary>The bot's user id: learned from upstream READY; settable (from the updater thread only) for a cache restored without one.</summary>
     public ulong BotUserId
     {
         get => Volatile.Read(ref _root).BotUserId;
