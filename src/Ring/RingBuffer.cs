@@ -86,6 +86,15 @@ public sealed class RingBuffer<T>
         return reader;
     }
 
+    /// <summary>Adds a gating reader positioned at the cursor as of joining: safe however fast the producer runs.
+    /// Its <see cref="RingConsumer.Position"/> tells where it starts.</summary>
+    public GatingReader AddGatingReaderAtCursor()
+    {
+        var reader = new GatingReader(_sequencer, -1);
+        _sequencer.AddGatingAtCursor(reader);
+        return reader;
+    }
+
     /// <summary>Adds a reader the producer never waits for, positioned after <paramref name="startAfter"/>; it finds
     /// out by itself when it is overrun.</summary>
     public RingReader AddReader(long startAfter) => new(_sequencer, startAfter);

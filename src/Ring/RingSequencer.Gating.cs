@@ -52,6 +52,38 @@ internal sealed partial class RingSequencer
         }
     }
 
+    /// <summary>Adds a gating reader positioned at the cursor as of joining (safe however fast the producer runs) and
+    /// returns that position.</summary>
+    public long AddGatingAtCursor(GatingReader reader)
+    {
+        lock (_gatingLock)
+        {
+            // Hold the producer at the cursor we saw before joining; once the version bump is visible it gates on it.
+            reader.PositionSequence.Value = Cursor;
+            GatingReader[] old = _gating;
+            var updated = new GatingReader[old.Length + 1];
+            old.CopyTo(updated, 0);
+            updated[^1] = reader;
+            Volatile.Write(ref _gating, updated);
+            Interlocked.Increment(ref _gatingVersion);
+            SpinWait spinner = default;
+            while (true)
+            {
+                // Claimed can be at most one claim past what the producer saw without us (see remarks), and the
+                // cursor only moves forward, so once cursor >= claimed + 1 - size it is a safe start.
+                long start = Cursor;
+                long oldest = Volatile.Read(ref _producer.Claimed) + 1 - Size;
+                if (start >= oldest)
+                {
+                    Interlocked.Exchange(ref reader.PositionSequence.Raw, start);
+                    OnGatingProgress(); // the producer may have been waiting on our provisional position
+                    return start;
+                }
+                spinner.SpinOnce(); // only with several claims outstanding: the producer publishes them shortly
+            }
+        }
+    }
+
     /// <summary>Removes a gating reader and wakes the producer in case it waited for it.</summary>
     public void RemoveGating(GatingReader reader)
     {
