@@ -8,7 +8,7 @@ internal static class EntityFactory
     private static readonly string[] Statuses = ["online", "idle", "dnd"];
 
     /// <summary>A user object.</summary>
-    public static JsonObject User(ulong id, string username, bool bot) => new()
+    public static JsonObject User(ulong id, string username, bool bot) => new JsonObject()
     {
         ["id"] = Json.Id(id),
         ["username"] = username,
@@ -41,7 +41,7 @@ internal static class EntityFactory
     };
 
     /// <summary>A role with <c>colors</c> (clients such as oceanic.js need it).</summary>
-    public static JsonObject Role(ulong id, string name, int color, int position, string permissions, bool managed, ulong? botId) => new()
+    public static JsonObject Role(ulong id, string name, int color, int position, string permissions, bool managed, ulong? botId) => new JsonObject()
     {
         ["id"] = Json.Id(id),
         ["name"] = name,

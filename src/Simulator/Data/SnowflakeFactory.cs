@@ -49,7 +49,7 @@ internal sealed class SnowflakeFactory
 
     /// <summary>Builds a snowflake from its parts.</summary>
     public static ulong Make(long msSinceEpoch, int worker, int process, int increment)
-        => ((ulong)msSinceEpoch << 22) | ((ulong)(worker & 31) << 17) | ((ulong)(process & 31) << 12) | (ulong)(increment & 0xFFF);
+        => ((ulong)msSinceEpoch << 22) | ((uint)(worker & 31) << 17) | ((uint)(process & 31) << 12) | (uint)(increment & 0xFFF);
 
     /// <summary>The shard a guild id belongs to.</summary>
     public static int ShardOf(ulong guildId, int shardCount) => (int)((guildId >> 22) % (ulong)shardCount);
