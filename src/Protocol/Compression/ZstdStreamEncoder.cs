@@ -1,0 +1,157 @@
+using System.Buffers;
+using ZstdSharp.Unsafe;
+
+namespace GatewayProxy.Protocol.Compression;
+
+/// <summary>
+/// zstd-stream encoder: one zstd compression context per connection; each message is compressed and flushed
+/// (<c>ZSTD_e_flush</c>) without ever ending the frame, so the first message starts with the frame magic
+/// 28 b5 2f fd and later ones continue it. Allocation-free per message (ZstdSharp's native-memory port).
+/// </summary>
+public sealed unsafe class ZstdStreamEncoder : IMessageEncoder
+{
+    /// <summary>Default window: 2^20 = 1 MiB of history, see <see cref="ZstdStreamEncoder(int, int)"/>.</summary>
+    public const int DefaultWindowLog = 20;
+
+    private const int MinOutputSpan = 64;
+    private const int MaxOutputHint = 64 * 1024;
+
+    private ZSTD_CCtx_s* _context;
+    private long _memory;
+
+    /// <summary>Creates the connection's zstd context at <paramref name="level"/> with a <see cref="DefaultWindowLog"/> window.</summary>
+    public ZstdStreamEncoder(int level = 3)
+        : this(level, DefaultWindowLog)
+    {
+    }
+
+    /// <summary>
+    /// Creates the connection's zstd context at <paramref name="level"/> (1–22, or negative for fast modes) with
+    /// a 2^<paramref name="windowLog"/> byte window (10–27; 0 = zstd's default for the level, 2–8 MiB). Streaming
+    /// keeps the whole window in memory per connection, so a smaller window bounds per-client memory.
+    /// </summary>
+    public ZstdStreamEncoder(int level, int windowLog)
+    {
+        if (windowLog != 0 && windowLog is < 10 or > 27)
+        {
+            throw new ArgumentOutOfRangeException(nameof(windowLog), windowLog, "zstd windowLog must be 0 or 10..27");
+        }
+
+        _context = Methods.ZSTD_createCCtx();
+        if (_context is null)
+        {
+            throw new InvalidOperationException("ZSTD_createCCtx failed");
+        }
+
+        SetParameter(ZSTD_cParameter.ZSTD_c_compressionLevel, level);
+        if (windowLog != 0)
+        {
+            SetParameter(ZSTD_cParameter.ZSTD_c_windowLog, windowLog);
+        }
+
+        Level = level;
+        WindowLog = windowLog;
+    }
+
+    ~ZstdStreamEncoder() => Release();
+
+    /// <summary>The zstd compression level.</summary>
+    public int Level { get; }
+
+    /// <summary>The window log asked for (0 = zstd's default for the level).</summary>
+    public int WindowLog { get; }
+
+    /// <inheritdoc />
+    /// <remarks>Measured with <c>ZSTD_sizeof_CCtx</c> once the first message has sized the buffers.</remarks>
+    public long NativeMemoryEstimate
+    {
+        get
+        {
+            long memory = Volatile.Read(ref _memory);
+            return memory != 0 ? memory : EstimateBeforeFirstMessage();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Encode(ReadOnlySpan<byte> message, IBufferWriter<byte> output)
+    {
+        ZSTD_CCtx_s* context = _context;
+        ObjectDisposedException.ThrowIf(context is null, this);
+
+        int hint = Math.Clamp((message.Length >> 1) + MinOutputSpan, MinOutputSpan, MaxOutputHint);
+        fixed (byte* src = message)
+        {
+            var input = new ZSTD_inBuffer_s { src = src, size = (nuint)message.Length, pos = 0 };
+            while (true)
+            {
+                Span<byte> span = output.GetSpan(hint);
+                nuint remaining;
+                nuint written;
+                fixed (byte* dst = span)
+                {
+                    var buffer = new ZSTD_outBuffer_s { dst = dst, size = (nuint)span.Length, pos = 0 };
+                    remaining = Methods.ZSTD_compressStream2(context, &buffer, &input, ZSTD_EndDirective.ZSTD_e_flush);
+                    written = buffer.pos;
+                }
+
+                output.Advance((int)written);
+                if (Methods.ZSTD_isError(remaining))
+                {
+                    ThrowCompressFailed(remaining);
+                }
+
+                // 0 = all input taken and everything flushed: the message is decodable on its own.
+                if (remaining == 0 && input.pos == input.size)
+                {
+                    break;
+                }
+            }
+        }
+
+        if (_memory == 0)
+        {
+            Volatile.Write(ref _memory, (long)Methods.ZSTD_sizeof_CCtx(context));
+        }
+
+        GC.KeepAlive(this);
+    }
+
+    private long EstimateBeforeFirstMessage()
+    {
+        // Streaming keeps the window plus one 128 KiB block of input; the match tables add about as much again.
+        int windowLog = WindowLog != 0 ? WindowLog : 21;
+        return (2L << windowLog) + (128 * 1024);
+    }
+
+    private void SetParameter(ZSTD_cParameter parameter, int value)
+    {
+        nuint rc = Methods.ZSTD_CCtx_setParameter(_context, parameter, value);
+        if (Methods.ZSTD_isError(rc))
+        {
+            string reason = Methods.ZSTD_getErrorName(rc);
+            Release();
+            throw new ArgumentOutOfRangeException(parameter.ToString(), value, "zstd: " + reason);
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowCompressFailed(nuint code) =>
+        throw new InvalidOperationException("ZSTD_compressStream2 failed: " + Methods.ZSTD_getErrorName(code));
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Release();
+        GC.SuppressFinalize(this);
+    }
+
+    private void Release()
+    {
+        ZSTD_CCtx_s* context = _context;
+        if (context is not null)
+        {
+            _context = null;
+            _ = Methods.ZSTD_freeCCtx(context);
+        }
+    }
+}
