@@ -74,7 +74,10 @@ public sealed class IdentifyQueue : IIdentifyQueue
             TimeSpan limitWait = ReserveSessionStart();
             if (limitWait > TimeSpan.Zero)
             {
-                _logger?.LogWarning("Shard {Shard}: session_start_limit exhausted; waiting {Wait} for the identify budget to reset", shardId, limitWait);
+                if (_logger is not null)
+                {
+                    IngressLog.SessionStartLimitWait(_logger, shardId, limitWait);
+                }
                 await Task.Delay(limitWait, _time, ct).ConfigureAwait(false);
             }
         }

@@ -109,7 +109,7 @@ public sealed class GatewayInfoClient
             }
 
             TimeSpan wait = retryAfter is TimeSpan ra && ra > delay ? ra : delay;
-            _logger.LogWarning("Fetching gateway information failed (attempt {Attempt} of {Max}): {Error}; retrying in {Delay}", attempt, MaxAttempts, lastError, wait);
+            IngressLog.GatewayInfoRetry(_logger, attempt, MaxAttempts, lastError, wait);
             await Task.Delay(wait, ct).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
         }
