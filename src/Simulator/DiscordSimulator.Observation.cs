@@ -61,7 +61,12 @@ public sealed partial class DiscordSimulator
     {
         lock (_commandGate)
         {
-            _commands.Add(new GatewayCommandRecord(_commands.Count, connection.Id, shard, op, DateTimeOffset.UtcNow, payload.ToArray()));
+            if (_commands.Count >= Options.RecordLimit)
+            {
+                _commands.RemoveRange(0, _commands.Count / 2);
+            }
+
+            _commands.Add(new GatewayCommandRecord(_commandOrder++, connection.Id, shard, op, DateTimeOffset.UtcNow, payload.ToArray()));
         }
     }
 
@@ -80,4 +85,5 @@ public sealed partial class DiscordSimulator
     }
 
     private int _handledCommands;
+    private long _commandOrder;
 }
