@@ -66,9 +66,12 @@ public abstract class RingConsumer : IDisposable
     private protected bool TryGetRange(int maxBatch, out long first, out long last)
     {
         first = _position.Raw + 1; // owner-only plain read
+        // Cut at the physical wrap so the batch is one contiguous run of slots, and at maxBatch.
+        long end = Math.Min(first + (Sequencer.Mask - (first & Sequencer.Mask)), first + Math.Max(maxBatch, 1) - 1);
         long cursor = _cachedCursor;
-        if (cursor < first)
+        if (cursor < end)
         {
+            // Only touch the shared cursor line when the cached value cannot fill the batch.
             cursor = Sequencer.Cursor; // acquire: slot data of everything up to cursor is visible
             _cachedCursor = cursor;
             if (cursor < first)
@@ -77,9 +80,7 @@ public abstract class RingConsumer : IDisposable
                 return false;
             }
         }
-        // Cut at the physical wrap so the batch is one contiguous run of slots, and at maxBatch.
-        long wrapEnd = first + (Sequencer.Mask - (first & Sequencer.Mask));
-        last = Math.Min(Math.Min(cursor, wrapEnd), first + Math.Max(maxBatch, 1) - 1);
+        last = Math.Min(cursor, end);
         return true;
     }
 

@@ -51,6 +51,9 @@ public sealed class CacheOptions
         SoundboardSounds = true,
     };
 
+    /// <summary>A copy of these flags.</summary>
+    public CacheOptions Clone() => (CacheOptions)MemberwiseClone();
+
     /// <summary>Whether entities of <paramref name="kind"/> are stored at all (members: see <see cref="CurrentMember"/>).</summary>
     public bool Keeps(CacheEntityKind kind) => kind switch
     {

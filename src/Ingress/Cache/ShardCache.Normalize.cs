@@ -59,10 +59,29 @@ public sealed partial class ShardCache
         w.ResetWrittenCount();
         w.Byte((byte)'{');
         var state = new MemberFlags();
+        // One pass over the update (written first, names remembered), one over the old member for what it lacks.
+        Span<Range> names = stackalloc Range[MaxCollectedNames];
+        int count = 0;
+        var e = new JsonObjectEnumerator(update);
+        while (e.MoveNext())
+        {
+            if (count >= 0)
+            {
+                count = count < names.Length ? count + 1 : -1;
+                if (count > 0)
+                {
+                    names[count - 1] = new Range(e.NameStart, e.NameStart + e.Name.Length);
+                }
+            }
+
+            if (!e.Name.SequenceEqual("guild_id"u8))
+            {
+                EmitMemberProperty(w, e.Name, e.Value, ref state);
+            }
+        }
+
         if (!existing.IsEmpty)
         {
-            Span<Range> names = stackalloc Range[MaxCollectedNames];
-            int count = CollectNames(update, names);
             var old = new JsonObjectEnumerator(existing);
             while (old.MoveNext())
             {
@@ -70,15 +89,6 @@ public sealed partial class ShardCache
                 {
                     EmitMemberProperty(w, old.Name, old.Value, ref state);
                 }
-            }
-        }
-
-        var e = new JsonObjectEnumerator(update);
-        while (e.MoveNext())
-        {
-            if (!e.Name.SequenceEqual("guild_id"u8))
-            {
-                EmitMemberProperty(w, e.Name, e.Value, ref state);
             }
         }
 

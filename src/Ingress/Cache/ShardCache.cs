@@ -28,7 +28,8 @@ public sealed partial class ShardCache
     public ShardCache(int shardId, CacheOptions options)
     {
         ShardId = shardId;
-        _options = options;
+        // Copied: the flags decide what every stored guild looks like, so they cannot change under the cache.
+        _options = options.Clone();
         _keeps = new bool[GuildState.KindCount];
         for (int i = 0; i < _keeps.Length; i++)
         {
@@ -39,10 +40,10 @@ public sealed partial class ShardCache
     /// <summary>The shard this cache belongs to.</summary>
     public int ShardId { get; }
 
-    /// <summary>What this cache keeps.</summary>
-    public CacheOptions Options => _options;
+    /// <summary>What this cache keeps (a copy of the options it was created with).</summary>
+    public CacheOptions Options => _options.Clone();
 
-    /// <summary>The bot's user id: learned from upstream READY; settable for a cache restored without one.</summary>
+    /// <summary>The bot's user id: learned from upstream READY; settable (from the updater thread only) for a cache restored without one.</summary>
     public ulong BotUserId
     {
         get => Volatile.Read(ref _root).BotUserId;
@@ -124,6 +125,15 @@ public sealed partial class ShardCache
         CacheRoot root = _root;
         CacheRoot next;
         CacheApplyResult result;
+        ReadOnlySpan<byte> trimmed = data.TrimStart(" \t\r\n"u8);
+        if (trimmed.IsEmpty || trimmed[0] != (byte)'{')
+        {
+            // Every event the cache applies carries an object; the lookups below would just find nothing.
+            _malformed++;
+            Volatile.Write(ref _position, position);
+            return CacheApplyResult.Malformed;
+        }
+
         try
         {
             next = ApplyCore(ev, data, root, position);

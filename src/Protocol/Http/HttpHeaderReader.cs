@@ -59,6 +59,11 @@ internal static class HttpHeaderReader
                 return Reject(431, $"more than {maxCount} header fields", out errorStatus, out errorReason);
             }
 
+            if (line[0] is (byte)' ' or (byte)'\t')
+            {
+                return Reject(400, "obsolete header line folding", out errorStatus, out errorReason);
+            }
+
             int colon = line.IndexOf((byte)':');
             if (colon < 0)
             {
@@ -68,7 +73,7 @@ internal static class HttpHeaderReader
             ReadOnlySpan<byte> name = line[..colon];
             if (!IsToken(name))
             {
-                // Also catches obsolete line folding (a line starting with whitespace) and "Name : value".
+                // Also catches whitespace before the colon ("Name : value"), which RFC 9112 says to reject.
                 return Reject(400, "invalid header field name", out errorStatus, out errorReason);
             }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GatewayProxy.Protocol.Gateway;
 
 namespace GatewayProxy.Ingress.Cache.Json;
 
@@ -65,20 +66,17 @@ internal ref struct JsonObjectEnumerator
         return true;
     }
 
-    /// <summary>Finds the raw value of a top-level property; false when the object lacks it.</summary>
+    /// <summary>Finds the raw value of a top-level property (strings keep their quotes); false when absent or malformed.</summary>
+    /// <remarks>Uses the protocol's structural scanner: it skips nested values with vectorized searches, far cheaper than a reader pass.</remarks>
     public static bool TryGet(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
     {
-        var e = new JsonObjectEnumerator(json);
-        while (e.MoveNext())
+        if (!EnvelopeScanner.TryFindProperty(json, name, out int start, out int length, out bool isString))
         {
-            if (e.Name.SequenceEqual(name))
-            {
-                value = e.Value;
-                return true;
-            }
+            value = default;
+            return false;
         }
 
-        value = default;
-        return false;
+        value = isString ? json.Slice(start - 1, length + 2) : json.Slice(start, length);
+        return true;
     }
 }
