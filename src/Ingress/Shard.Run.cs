@@ -16,7 +16,7 @@ public sealed partial class Shard
         if (InitialResume is { } saved)
         {
             _sessionId = saved.SessionId;
-            _lastSeq = saved.Sequence;
+            _receiver.LastSequence = saved.Sequence;
             _resumeUrl = saved.ResumeUrl;
             _ready.MarkReady();
         }
@@ -110,7 +110,7 @@ public sealed partial class Shard
     {
         Volatile.Write(ref _sessionId, null);
         Volatile.Write(ref _resumeUrl, null);
-        Volatile.Write(ref _lastSeq, 0);
+        _receiver.LastSequence = 0;
         _ready.Invalidate();
     }
 
@@ -151,10 +151,6 @@ public sealed partial class Shard
     {
         using var ctx = new ConnectionContext(connection, resume, ct);
         _limiter.Reset();
-        _frameReader.Reset();
-        _scratch.ResetWrittenCount();
-        _decoder?.Dispose();
-        _decoder = MessageCodecs.CreateDecoder(_settings.Compression);
         Volatile.Write(ref _current, ctx);
         if (_stopping)
         {

@@ -15,12 +15,12 @@ public sealed partial class Shard
 {
     /// <summary>A control frame (close, ping, pong); true when it ends the connection.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool HandleControlFrame(ConnectionContext ctx)
+    private bool HandleControlFrame(ConnectionContext ctx, WebSocketOpcode opcode, ReadOnlySpan<byte> payload)
     {
-        switch (_frameReader.ControlOpcode)
+        switch (opcode)
         {
             case WebSocketOpcode.Close:
-                if (_frameReader.ControlPayload.IsEmpty || !WebSocketMessageReader.TryParseClosePayload(_frameReader.ControlPayload, out ushort code, out string reason))
+                if (payload.IsEmpty || !WebSocketMessageReader.TryParseClosePayload(payload, out ushort code, out string reason))
                 {
                     code = 0;
                     reason = "no close code";
@@ -30,7 +30,7 @@ public sealed partial class Shard
                 ctx.End(new ConnectionEnd(DisconnectReason.ServerClosed, code, reason), ResumableCloseCode);
                 return true;
             case WebSocketOpcode.Ping:
-                ctx.Writer.TrySendPong(_frameReader.ControlPayload);
+                ctx.Writer.TrySendPong(payload);
                 return false;
             default:
                 return false;
@@ -92,10 +92,10 @@ public sealed partial class Shard
         {
             SetState(ShardState.Resuming);
             var buffer = new ArrayBufferWriter<byte>(256);
-            GatewayPayloads.WriteResume(buffer, IdentifyPayload.StripBotPrefix(_settings.Token), sessionId, Volatile.Read(ref _lastSeq));
+            GatewayPayloads.WriteResume(buffer, IdentifyPayload.StripBotPrefix(_settings.Token), sessionId, _receiver.LastSequence);
             _limiter.RecordControl();
             ctx.Writer.TrySendText(buffer.WrittenSpan);
-            IngressLog.Resuming(_logger, Id, sessionId, _lastSeq);
+            IngressLog.Resuming(_logger, Id, sessionId, _receiver.LastSequence);
         }
         else
         {
@@ -205,7 +205,7 @@ public sealed partial class Shard
 
     private void SendHeartbeat(ConnectionContext ctx)
     {
-        long seq = Volatile.Read(ref _lastSeq);
+        long seq = _receiver.LastSequence;
         Span<byte> buffer = stackalloc byte[48];
         int length;
         if (seq > 0)

@@ -32,20 +32,17 @@ public sealed partial class Shard
     private readonly ReadyTracker _ready = new();
     private readonly CommandRateLimiter _limiter = new();
     private readonly GatingReader _cacheReader;
-    private readonly WebSocketMessageReader _frameReader;
-    private readonly ArrayBufferWriter<byte> _scratch = new(64 * 1024);
+    private readonly UpstreamReceiver _receiver;
     private readonly CancellationTokenSource _stop = new();
-    private IMessageDecoder? _decoder;
     private ConnectionContext? _current;
     private Task _runTask = Task.CompletedTask;
     private Task _cacheTask = Task.CompletedTask;
-    private long _claimed = -1;
-    private long _lastSeq;
     private string? _sessionId;
     private Uri? _resumeUrl;
     private volatile ShardState _state = ShardState.Disconnected;
     private volatile string? _stopReason;
     private volatile bool _stopping;
+    private double? _lastLatencyMs;
 
     internal Shard(int id, ShardSettings settings, int ringSize, CacheOptions cacheOptions)
     {
@@ -53,8 +50,8 @@ public sealed partial class Shard
         _settings = settings;
         _logger = settings.Logger;
         _metrics = settings.Metrics.ForShard(id, TransportCompressions.ToQueryValue(settings.Compression));
-        _frameReader = new WebSocketMessageReader(WebSocketRole.Client, settings.MaxMessageSize, validateUtf8: false);
         Ring = new RingBuffer<PayloadSlot<EventMeta>>(ringSize, static _ => new PayloadSlot<EventMeta>());
+        _receiver = new UpstreamReceiver(Ring, settings.MaxMessageSize, _metrics);
         Cache = new ShardCache(id, cacheOptions);
         _cacheReader = Ring.AddGatingReader(-1);
         _metrics.SetStatus((int)ShardState.Disconnected);
@@ -105,7 +102,7 @@ public sealed partial class Shard
     public string? SessionId => Volatile.Read(ref _sessionId);
 
     /// <summary>The last upstream sequence received (and published) in the current session.</summary>
-    public long UpstreamSequence => Volatile.Read(ref _lastSeq);
+    public long UpstreamSequence => _receiver.LastSequence;
 
     /// <summary>READY's <c>resume_gateway_url</c> (null before READY).</summary>
     public string? ResumeUrl => Volatile.Read(ref _resumeUrl)?.OriginalString;
@@ -115,8 +112,6 @@ public sealed partial class Shard
 
     /// <summary>READY guilds the cache still waits for.</summary>
     public int PendingGuilds => _ready.PendingGuilds;
-
-    private double? _lastLatencyMs;
 
     /// <summary>Starts the connection loop and the cache updater.</summary>
     internal void Start()
@@ -156,8 +151,7 @@ public sealed partial class Shard
         }
 
         _cacheReader.Dispose();
-        _decoder?.Dispose();
-        _decoder = null;
+        _receiver.Dispose();
         if (_state != ShardState.Stopped)
         {
             Stop("shut down");
