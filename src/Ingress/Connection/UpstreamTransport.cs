@@ -1,0 +1,107 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using Pipelines.Sockets.Unofficial;
+
+namespace GatewayProxy.Ingress.Connection;
+
+/// <summary>Opens upstream connections: a raw socket through Pipelines.Sockets.Unofficial for ws://, SslStream for wss://.</summary>
+public sealed class UpstreamTransport
+{
+    /// <summary>Receive segment size: Discord payloads are large and the library's 4 KiB default costs a segment hop per 4 KiB.</summary>
+    public const int ReceiveSegmentSize = 64 * 1024;
+
+    private static readonly PipeOptions ReceiveOptions = new(
+        pool: null,
+        readerScheduler: PipeScheduler.ThreadPool,
+        writerScheduler: PipeScheduler.ThreadPool,
+        pauseWriterThreshold: 4 * 1024 * 1024,
+        resumeWriterThreshold: 2 * 1024 * 1024,
+        minimumSegmentSize: ReceiveSegmentSize,
+        useSynchronizationContext: false);
+
+    private static readonly PipeOptions SendOptions = new(
+        pool: null,
+        readerScheduler: PipeScheduler.ThreadPool,
+        writerScheduler: PipeScheduler.ThreadPool,
+        pauseWriterThreshold: 1024 * 1024,
+        resumeWriterThreshold: 512 * 1024,
+        minimumSegmentSize: 16 * 1024,
+        useSynchronizationContext: false);
+
+    /// <summary>Checks the server certificate for wss:// (null: the system's validation).</summary>
+    public RemoteCertificateValidationCallback? CertificateValidation { get; init; }
+
+    /// <summary>Resolves the host of <paramref name="url"/>, connects, and (for wss://) completes the TLS handshake.</summary>
+    public async Task<UpstreamConnection> ConnectAsync(Uri url, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        bool tls = url.Scheme switch
+        {
+            "wss" or "https" => true,
+            "ws" or "http" => false,
+            _ => throw new ArgumentException($"Unsupported gateway URL scheme '{url.Scheme}' (want ws:// or wss://).", nameof(url)),
+        };
+        int port = url.IsDefaultPort ? (tls ? 443 : 80) : url.Port;
+        Socket socket = await ConnectSocketAsync(url.IdnHost, port, ct).ConfigureAwait(false);
+        try
+        {
+            if (!tls)
+            {
+                SocketConnection connection = SocketConnection.Create(socket, SendOptions, ReceiveOptions);
+                return new UpstreamConnection(connection, socket, connection, null);
+            }
+
+            var network = new NetworkStream(socket, ownsSocket: false);
+            var ssl = new SslStream(network, leaveInnerStreamOpen: false);
+            var auth = new SslClientAuthenticationOptions
+            {
+                TargetHost = url.IdnHost,
+                RemoteCertificateValidationCallback = CertificateValidation,
+            };
+            await ssl.AuthenticateAsClientAsync(auth, ct).ConfigureAwait(false);
+            IDuplexPipe pipe = StreamConnection.GetDuplex(ssl, SendOptions, ReceiveOptions);
+            return new UpstreamConnection(pipe, socket, pipe as IDisposable, ssl);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<Socket> ConnectSocketAsync(string host, int port, CancellationToken ct)
+    {
+        IPAddress[] addresses = IPAddress.TryParse(host, out IPAddress? literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
+        if (addresses.Length == 0)
+        {
+            throw new SocketException((int)SocketError.HostNotFound);
+        }
+
+        Exception? last = null;
+        foreach (IPAddress address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, port), ct).ConfigureAwait(false);
+                return socket;
+            }
+            catch (SocketException e)
+            {
+                last = e;
+                socket.Dispose();
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        throw last!;
+    }
+}

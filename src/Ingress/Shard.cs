@@ -1,0 +1,178 @@
+using System.Buffers;
+using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Ingress.Connection;
+using GatewayProxy.Ingress.Metrics;
+using GatewayProxy.Ingress.Shards;
+using GatewayProxy.Protocol.Compression;
+using GatewayProxy.Protocol.Events;
+using GatewayProxy.Protocol.Shards;
+using GatewayProxy.Protocol.WebSockets;
+using GatewayProxy.Ring;
+using Microsoft.Extensions.Logging;
+
+namespace GatewayProxy.Ingress;
+
+/// <summary>
+/// One upstream shard: keeps its Discord session alive (identify, heartbeat, resume), decodes every dispatch straight
+/// into the next slot of its ring, and feeds its guild cache from that ring.
+/// </summary>
+/// <remarks>
+/// Split by concern: <c>Shard.Run.cs</c> (connection lifecycle and recovery), <c>Shard.Receive.cs</c> (the hot
+/// read/decode/publish path), <c>Shard.Session.cs</c> (HELLO, READY, op 7/9, heartbeats), <c>Shard.Commands.cs</c>
+/// (client commands upstream), <c>Shard.Cache.cs</c> (the cache updater, a gating ring consumer).
+/// </remarks>
+public sealed partial class Shard
+{
+    /// <summary>The close code the proxy sends when it means to resume (anything but 1000/1001 keeps the session).</summary>
+    public const ushort ResumableCloseCode = 4900;
+
+    private readonly ShardSettings _settings;
+    private readonly ILogger _logger;
+    private readonly ShardMetrics _metrics;
+    private readonly ReadyTracker _ready = new();
+    private readonly CommandRateLimiter _limiter = new();
+    private readonly GatingReader _cacheReader;
+    private readonly UpstreamReceiver _receiver;
+    private readonly CancellationTokenSource _stop = new();
+    private ConnectionContext? _current;
+    private Task _runTask = Task.CompletedTask;
+    private Task _cacheTask = Task.CompletedTask;
+    private string? _sessionId;
+    private Uri? _resumeUrl;
+    private volatile ShardState _state = ShardState.Disconnected;
+    private volatile string? _stopReason;
+    private volatile bool _stopping;
+    private double? _lastLatencyMs;
+
+    internal Shard(int id, ShardSettings settings, int ringSize, CacheOptions cacheOptions)
+    {
+        Id = id;
+        _settings = settings;
+        _logger = settings.Logger;
+        _metrics = settings.Metrics.ForShard(id, TransportCompressions.ToQueryValue(settings.Compression));
+        Ring = new RingBuffer<PayloadSlot<EventMeta>>(ringSize, static _ => new PayloadSlot<EventMeta>());
+        _receiver = new UpstreamReceiver(Ring, settings.MaxMessageSize, _metrics);
+        Cache = new ShardCache(id, cacheOptions);
+        _cacheReader = Ring.AddGatingReader(-1);
+        _metrics.SetStatus((int)ShardState.Disconnected);
+    }
+
+    /// <summary>The shard id.</summary>
+    public int Id { get; }
+
+    /// <summary>The bot's total shard count (IDENTIFY's <c>shard[1]</c>).</summary>
+    public int TotalShards => _settings.TotalShards;
+
+    /// <summary>Every dispatch of this shard, in upstream order (READY and RESUMED included; Egress never relays those).</summary>
+    public RingBuffer<PayloadSlot<EventMeta>> Ring { get; }
+
+    /// <summary>The shard's guild cache, fed from <see cref="Ring"/> by the cache updater.</summary>
+    public ShardCache Cache { get; }
+
+    /// <summary>True when READY was applied to the cache and every READY guild was answered (or the guild timeout passed).</summary>
+    public bool IsReady => _ready.IsReady;
+
+    /// <summary>Completes when <see cref="IsReady"/> (again, after a re-identify).</summary>
+    public Task WaitReadyAsync(CancellationToken ct) => _ready.WaitAsync(ct);
+
+    /// <summary>An immutable view of the cache as of the last ring position it applied.</summary>
+    public IShardSnapshot TakeSnapshot() => new ShardSnapshot(Cache.Snapshot());
+
+    /// <summary>The connection state.</summary>
+    public ShardState State => _state;
+
+    /// <summary>"ready", "connecting", "identifying", "resuming", "disconnected", or "stopped: &lt;why&gt;".</summary>
+    public string Status => _state switch
+    {
+        ShardState.Connected => "ready",
+        ShardState.Connecting => "connecting",
+        ShardState.Identifying => "identifying",
+        ShardState.Resuming => "resuming",
+        ShardState.Disconnected => "disconnected",
+        _ => "stopped: " + (_stopReason ?? "shut down"),
+    };
+
+    /// <summary>Why the shard stopped (a fatal close code explains what to fix); null while running.</summary>
+    public string? StopReason => _stopReason;
+
+    /// <summary>The last heartbeat round trip in milliseconds (null before the first ACK).</summary>
+    public double? LatencyMs => Volatile.Read(ref _current)?.Heartbeat?.Latency?.TotalMilliseconds ?? _lastLatencyMs;
+
+    /// <summary>The upstream session id (null before READY and while re-identifying).</summary>
+    public string? SessionId => Volatile.Read(ref _sessionId);
+
+    /// <summary>The last upstream sequence received (and published) in the current session.</summary>
+    public long UpstreamSequence => _receiver.LastSequence;
+
+    /// <summary>READY's <c>resume_gateway_url</c> (null before READY).</summary>
+    public string? ResumeUrl => Volatile.Read(ref _resumeUrl)?.OriginalString;
+
+    /// <summary>Start by RESUMing this saved session instead of identifying.</summary>
+    public ShardResumeState? InitialResume { get; init; }
+
+    /// <summary>READY guilds the cache still waits for.</summary>
+    public int PendingGuilds => _ready.PendingGuilds;
+
+    /// <summary>Starts the connection loop and the cache updater.</summary>
+    internal void Start()
+    {
+        CancellationToken ct = _stop.Token;
+        _cacheTask = Task.Run(() => RunCacheUpdaterAsync(ct), CancellationToken.None);
+        _runTask = Task.Run(() => RunAsync(ct), CancellationToken.None);
+    }
+
+    /// <summary>Closes the upstream connection with <see cref="ResumableCloseCode"/> (Discord keeps the session resumable) and stops.</summary>
+    internal async Task StopAsync(CancellationToken ct)
+    {
+        _stopping = true;
+        ConnectionContext? ctx = Volatile.Read(ref _current);
+        ctx?.End(new ConnectionEnd(DisconnectReason.Stopping), ResumableCloseCode);
+        try
+        {
+            await _runTask.WaitAsync(_settings.CloseTimeout, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Discord did not close its side in time: tear it down.
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller is in a hurry.
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_runTask, _cacheTask).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Expected on shutdown.
+        }
+
+        _cacheReader.Dispose();
+        _receiver.Dispose();
+        if (_state != ShardState.Stopped)
+        {
+            Stop("shut down");
+        }
+    }
+
+    private void SetState(ShardState state)
+    {
+        if (_state == ShardState.Stopped)
+        {
+            return;
+        }
+
+        _state = state;
+        _metrics.SetStatus((int)state);
+    }
+
+    private void Stop(string reason)
+    {
+        _stopReason = reason;
+        _state = ShardState.Stopped;
+        _metrics.SetStatus((int)ShardState.Stopped);
+    }
+}

@@ -1,0 +1,149 @@
+using System.Net.Http;
+using GatewayProxy.Ingress.Connection;
+using GatewayProxy.Ingress.Identify;
+using GatewayProxy.Ingress.Metrics;
+using GatewayProxy.Ingress.Rest;
+using GatewayProxy.Ingress.Shards;
+using Microsoft.Extensions.Logging;
+
+namespace GatewayProxy.Ingress;
+
+/// <summary>Holds every upstream shard of this process's range: fetches the gateway information, creates each shard's ring and cache, and connects them all through the identify queue.</summary>
+public sealed class ShardManager : IAsyncDisposable
+{
+    private readonly Shard[] _shards;
+    private readonly IngressMetrics _metrics;
+    private readonly ILogger _logger;
+    private int _stopped;
+
+    private ShardManager(Shard[] shards, int totalShards, int shardStart, int shardEnd, GatewayBotInfo gateway, IngressMetrics metrics, ILogger logger)
+    {
+        _shards = shards;
+        TotalShards = totalShards;
+        ShardStart = shardStart;
+        ShardEnd = shardEnd;
+        Gateway = gateway;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>The bot's total shard count (IDENTIFY's <c>shard[1]</c>).</summary>
+    public int TotalShards { get; }
+
+    /// <summary>First shard this process owns.</summary>
+    public int ShardStart { get; }
+
+    /// <summary>One past the last shard this process owns.</summary>
+    public int ShardEnd { get; }
+
+    /// <summary>What <c>/gateway/bot</c> answered.</summary>
+    public GatewayBotInfo Gateway { get; }
+
+    /// <summary>The shards of [<see cref="ShardStart"/>, <see cref="ShardEnd"/>), in id order.</summary>
+    public IReadOnlyList<Shard> Shards => _shards;
+
+    /// <summary>The shard with <paramref name="id"/>, or null outside this process's range.</summary>
+    public Shard? GetShard(int id) => id >= ShardStart && id < ShardEnd ? _shards[id - ShardStart] : null;
+
+    /// <summary>Fetches <c>/gateway/bot</c>, creates every shard's ring and cache, and starts connecting them; returns once started (not ready).</summary>
+    /// <exception cref="GatewayInfoException">The gateway information could not be fetched (the message says why).</exception>
+    /// <exception cref="ArgumentException">The options are invalid or the shard range does not fit the shard count.</exception>
+    public static async Task<ShardManager> StartAsync(IngressOptions options, ILogger logger, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        options.Validate();
+        GatewayBotInfo gateway = await FetchGatewayAsync(options, logger, ct).ConfigureAwait(false);
+        int total = options.ShardCount ?? gateway.Shards;
+        int start = options.ShardStart;
+        int end = options.ShardEnd ?? total;
+        if (end > total || start >= end)
+        {
+            throw new ArgumentException($"The shard range [{start}, {end}) does not fit the shard count {total}: check shard_start, shard_end and shards.", nameof(options));
+        }
+
+        if (options.IdentifyQueueUrl is not null)
+        {
+            IngressLog.ExternalQueueUnsupported(logger);
+        }
+
+        var metrics = new IngressMetrics(options.Metrics);
+        var queue = new IdentifyQueue(gateway.SessionStartLimit, options.IdentifyInterval, logger: logger);
+        var settings = new ShardSettings(
+            options.Token,
+            options.Intents,
+            total,
+            options.GatewayUrlOverride ?? gateway.Url,
+            options.Compression,
+            new PresenceSettings(options.Status, options.ActivityType, options.ActivityName),
+            queue,
+            new UpstreamTransport { CertificateValidation = options.CertificateValidation },
+            metrics,
+            logger,
+            options.ReidentifyDelay,
+            options.MaxReconnectDelay,
+            options.GuildReadyTimeout);
+        var shards = new Shard[end - start];
+        for (int id = start; id < end; id++)
+        {
+            ShardResumeState? resume = options.ResumeStates is not null && options.ResumeStates.TryGetValue(id, out ShardResumeState? saved) ? saved : null;
+            shards[id - start] = new Shard(id, settings, options.RingSizeFor(id), options.Cache) { InitialResume = resume };
+        }
+
+        var manager = new ShardManager(shards, total, start, end, gateway, metrics, logger);
+        metrics.Registry.AddBeforeCollectCallback(manager.UpdateMetrics);
+        IngressLog.Starting(logger, start, end, total, gateway.SessionStartLimit.MaxConcurrency, gateway.SessionStartLimit.Remaining);
+        foreach (Shard shard in shards)
+        {
+            shard.Start();
+        }
+
+        return manager;
+    }
+
+    /// <summary>Closes every upstream connection with a resumable code (4900) so Discord keeps the sessions, and stops the shards.</summary>
+    public async Task StopAsync(CancellationToken ct)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        var stops = new Task[_shards.Length];
+        for (int i = 0; i < _shards.Length; i++)
+        {
+            stops[i] = _shards[i].StopAsync(ct);
+        }
+
+        await Task.WhenAll(stops).ConfigureAwait(false);
+        IngressLog.Stopped(_logger, _shards.Length);
+    }
+
+    /// <summary>Stops every shard.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    private static async Task<GatewayBotInfo> FetchGatewayAsync(IngressOptions options, ILogger logger, CancellationToken ct)
+    {
+        using var handler = new SocketsHttpHandler();
+        if (options.CertificateValidation is not null)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = options.CertificateValidation;
+        }
+
+        using var http = new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(30) };
+        var client = new GatewayInfoClient(http, options.ApiBaseUrl, options.Token, logger)
+        {
+            MaxAttempts = options.RestMaxAttempts,
+            RetryBaseDelay = options.RestRetryDelay,
+        };
+        return await client.GetGatewayBotAsync(ct).ConfigureAwait(false);
+    }
+
+    private void UpdateMetrics()
+    {
+        foreach (Shard shard in _shards)
+        {
+            shard.UpdateCacheMetrics();
+        }
+    }
+}

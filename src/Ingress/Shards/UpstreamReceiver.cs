@@ -1,0 +1,268 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using GatewayProxy.Ingress.Metrics;
+using GatewayProxy.Protocol.Compression;
+using GatewayProxy.Protocol.Events;
+using GatewayProxy.Protocol.Gateway;
+using GatewayProxy.Protocol.WebSockets;
+using GatewayProxy.Ring;
+
+namespace GatewayProxy.Ingress.Shards;
+
+/// <summary>
+/// The hot path of a shard: WebSocket frames → (inflate) → the claimed ring slot → envelope scan → publish. Runs
+/// synchronously over whatever bytes the transport has, and allocates nothing per event.
+/// </summary>
+/// <remarks>
+/// A ring sequence is claimed before a message starts and kept until a dispatch is published into it: uncompressed
+/// frames are unmasked straight into the slot's buffer, compressed ones are gathered in a reusable scratch buffer and
+/// inflated straight into the slot's buffer. Non-dispatch messages go to the handler and the same slot is reused for
+/// the next message. The claim survives reconnects (its slot is reset), so a connection dropped mid-frame never
+/// publishes a torn payload. Each upstream <c>s</c> is published once: a replay that overlaps what the ring already
+/// has is dropped by sequence.
+/// </remarks>
+internal sealed class UpstreamReceiver : IDisposable
+{
+    private readonly RingBuffer<PayloadSlot<EventMeta>> _ring;
+    private readonly WebSocketMessageReader _frameReader;
+    private readonly ArrayBufferWriter<byte> _scratch = new(64 * 1024);
+    private readonly ShardMetrics? _metrics;
+    private IMessageDecoder? _decoder;
+    private long _claimed = -1;
+    private long _lastSeq;
+    private long _duplicates;
+
+    public UpstreamReceiver(RingBuffer<PayloadSlot<EventMeta>> ring, int maxMessageSize, ShardMetrics? metrics)
+    {
+        _ring = ring;
+        _metrics = metrics;
+        // Upstream is Discord: UTF-8 validation would cost a pass over every payload for nothing.
+        _frameReader = new WebSocketMessageReader(WebSocketRole.Client, maxMessageSize, validateUtf8: false);
+    }
+
+    /// <summary>The last upstream sequence published in the current session (0 before any).</summary>
+    public long LastSequence
+    {
+        get => Volatile.Read(ref _lastSeq);
+        set => Volatile.Write(ref _lastSeq, value);
+    }
+
+    /// <summary>Dispatches dropped because their sequence was already published.</summary>
+    public long Duplicates => Volatile.Read(ref _duplicates);
+
+    /// <summary>True while a ring sequence is claimed for the next message.</summary>
+    public bool HasClaim => _claimed >= 0;
+
+    /// <summary>Prepares for a new connection: fresh frame state and decompression context; the claimed slot is emptied.</summary>
+    public void BeginConnection(TransportCompression compression)
+    {
+        _frameReader.Reset();
+        _scratch.ResetWrittenCount();
+        _decoder?.Dispose();
+        _decoder = MessageCodecs.CreateDecoder(compression);
+        if (_claimed >= 0)
+        {
+            _ring[_claimed].Payload.Reset();
+        }
+    }
+
+    /// <summary>Claims the next slot without waiting; false when the gating reader is a whole ring behind.</summary>
+    public bool TryClaim()
+    {
+        if (_claimed >= 0)
+        {
+            return true;
+        }
+
+        if (!_ring.TryNext(out long next))
+        {
+            return false;
+        }
+
+        _ring[next].Payload.Reset();
+        _claimed = next;
+        return true;
+    }
+
+    /// <summary>Claims the next slot, waiting (no thread held) for the gating reader.</summary>
+    public async ValueTask ClaimAsync(CancellationToken ct)
+    {
+        if (TryClaim())
+        {
+            return;
+        }
+
+        long next = await _ring.NextAsync(ct).ConfigureAwait(false);
+        _ring[next].Payload.Reset();
+        _claimed = next;
+    }
+
+    /// <summary>Consumes every complete message of <paramref name="buffer"/> (advancing it); a slot must be claimed.</summary>
+    public ReceiveStatus Process(ref ReadOnlySequence<byte> buffer, IReceiveHandler handler)
+    {
+        Debug.Assert(_claimed >= 0, "claim a slot first");
+        IMessageDecoder? decoder = _decoder;
+        while (true)
+        {
+            PayloadSlot<EventMeta> slot = _ring[_claimed];
+            IBufferWriter<byte> sink = decoder is null ? slot.Payload : _scratch;
+            WebSocketReadStatus read = _frameReader.TryRead(ref buffer, sink);
+            if (read == WebSocketReadStatus.NeedMoreData)
+            {
+                return ReceiveStatus.NeedMoreData;
+            }
+
+            if (read != WebSocketReadStatus.Message)
+            {
+                if (read == WebSocketReadStatus.Error)
+                {
+                    handler.OnProtocolError(WebSocketErrors.Describe(_frameReader.Error), WebSocketErrors.ToCloseCode(_frameReader.Error));
+                    return ReceiveStatus.Ended;
+                }
+
+                if (handler.OnControlFrame(_frameReader.ControlOpcode, _frameReader.ControlPayload))
+                {
+                    return ReceiveStatus.Ended;
+                }
+
+                continue;
+            }
+
+            if (decoder is not null)
+            {
+                DecodeStatus decoded = decoder.Decode(_scratch.WrittenSpan, slot.Payload);
+                _scratch.ResetWrittenCount();
+                if (decoded == DecodeStatus.NeedMoreData)
+                {
+                    // A payload split over several messages: the rest follows, into the same slot.
+                    continue;
+                }
+
+                if (decoded == DecodeStatus.Invalid)
+                {
+                    handler.OnProtocolError("cannot decompress: " + decoder.Error, Shard.ResumableCloseCode);
+                    return ReceiveStatus.Ended;
+                }
+            }
+
+            if (TryPublish(slot, handler))
+            {
+                _claimed = -1;
+                if (!TryClaim())
+                {
+                    return handler.ShouldStop ? ReceiveStatus.Ended : ReceiveStatus.NeedSlot;
+                }
+            }
+            else
+            {
+                slot.Payload.Reset();
+            }
+
+            if (handler.ShouldStop)
+            {
+                return ReceiveStatus.Ended;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _decoder?.Dispose();
+        _decoder = null;
+    }
+
+    /// <summary>Scans one decoded payload; publishes it when it is a new dispatch, else hands it to the handler.</summary>
+    private bool TryPublish(PayloadSlot<EventMeta> slot, IReceiveHandler handler)
+    {
+        ReadOnlySpan<byte> payload = slot.Payload.WrittenSpan;
+        if (!EnvelopeScanner.TryScan(payload, out Envelope envelope, out EnvelopeError error))
+        {
+            handler.OnBadPayload(error, payload.Length);
+            return false;
+        }
+
+        if (envelope.Op != (int)GatewayOpcode.Dispatch)
+        {
+            handler.OnGatewayMessage(payload, in envelope);
+            return false;
+        }
+
+        long seq = envelope.Seq;
+        if (seq >= 0)
+        {
+            if (seq <= _lastSeq)
+            {
+                // Replayed twice (a resume overlapping what the ring already has): each upstream s is published once.
+                _duplicates++;
+                return false;
+            }
+
+            Volatile.Write(ref _lastSeq, seq);
+        }
+
+        if (envelope.Kind is EventKind.Ready or EventKind.Resumed)
+        {
+            handler.OnSessionDispatch(payload, in envelope);
+        }
+
+        slot.Meta = BuildMeta(payload, in envelope);
+        _metrics?.OnDispatch(envelope.Kind, payload.Length);
+        _ring.Publish(_claimed);
+        return true;
+    }
+
+    /// <summary>The envelope plus what the cache and routing need: the guild (<c>d.guild_id</c>, or <c>d.id</c> for GUILD_*) and the nonce.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static EventMeta BuildMeta(ReadOnlySpan<byte> payload, in Envelope envelope)
+    {
+        EventMeta meta = EventMeta.From(in envelope);
+        meta.ReceivedTimestamp = Stopwatch.GetTimestamp();
+        if (envelope.DataStart < 0)
+        {
+            return meta;
+        }
+
+        ReadOnlySpan<byte> data = payload.Slice(envelope.DataStart, envelope.DataLength);
+        switch (envelope.Kind)
+        {
+            case EventKind.Ready:
+            case EventKind.Resumed:
+                return meta;
+            case EventKind.GuildCreate:
+            case EventKind.GuildUpdate:
+            case EventKind.GuildDelete:
+                meta.GuildId = FindSnowflake(data, "id"u8);
+                return meta;
+            case EventKind.GuildMembersChunk:
+                meta.GuildId = FindSnowflake(data, "guild_id"u8);
+                FindNonce(data, envelope.DataStart, ref meta);
+                return meta;
+            case EventKind.RateLimited:
+                if (EnvelopeScanner.TryFindProperty(data, "meta"u8, out int metaStart, out int metaLength, out bool metaIsString) && !metaIsString)
+                {
+                    ReadOnlySpan<byte> inner = data.Slice(metaStart, metaLength);
+                    meta.GuildId = FindSnowflake(inner, "guild_id"u8);
+                    FindNonce(inner, envelope.DataStart + metaStart, ref meta);
+                }
+
+                return meta;
+            default:
+                meta.GuildId = FindSnowflake(data, "guild_id"u8);
+                return meta;
+        }
+    }
+
+    private static ulong FindSnowflake(ReadOnlySpan<byte> obj, ReadOnlySpan<byte> name) =>
+        EnvelopeScanner.TryFindProperty(obj, name, out int start, out int length, out _)
+        && EnvelopeScanner.TryParseSnowflake(obj.Slice(start, length), out ulong id) ? id : 0;
+
+    private static void FindNonce(ReadOnlySpan<byte> obj, int objOffset, ref EventMeta meta)
+    {
+        if (EnvelopeScanner.TryFindProperty(obj, "nonce"u8, out int start, out int length, out bool isString) && isString)
+        {
+            meta.NonceStart = objOffset + start;
+            meta.NonceLength = length;
+        }
+    }
+}
