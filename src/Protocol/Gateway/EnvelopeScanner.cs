@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace GatewayProxy.Protocol.Gateway;
@@ -7,9 +8,10 @@ public static partial class EnvelopeScanner
 {
     /// <summary>Scans a payload: a fast path for Discord's compact wire order, a structural scan for anything else.</summary>
     /// <remarks>
-    /// The fast path trusts its producer (Discord) for <c>d</c>: it checks the literal layout up to <c>"d":</c> and that
-    /// the payload ends with <c>}</c>, and takes what lies between as <c>d</c>. Untrusted input (client commands) should
-    /// use <see cref="TryScanStrict"/>, which validates every byte.
+    /// The fast path trusts its producer (Discord) for <c>d</c>: it checks the literal layout up to <c>"d":</c>, that the
+    /// payload ends with <c>}</c> and that d's last byte closes what its first byte opened, and takes what lies between
+    /// as <c>d</c> without reading it. Untrusted input (client commands) should use <see cref="TryScanStrict"/>, which
+    /// validates every byte.
     /// </remarks>
     public static bool TryScan(ReadOnlySpan<byte> payload, out Envelope envelope, out EnvelopeError error)
     {
@@ -77,7 +79,7 @@ public static partial class EnvelopeScanner
         {
             pos += 4;
         }
-        else if (TryReadPlainDigits(payload, ref pos, 18, out ulong seq))
+        else if (TryReadPlainDigits(payload, ref pos, 19, out ulong seq) && seq <= long.MaxValue)
         {
             envelope.Seq = (long)seq;
         }
@@ -115,15 +117,40 @@ public static partial class EnvelopeScanner
             return false;
         }
 
+        ReadOnlySpan<byte> data = payload[pos..last];
+        if (!DataEndsAsItStarts(data))
+        {
+            return false;
+        }
+
         envelope.DataStart = pos;
-        envelope.DataLength = last - pos;
+        envelope.DataLength = data.Length;
         return true;
     }
+
+    /// <summary>Cheap plausibility of the fast path's d: its last byte must close what its first byte opened (a scalar d is checked whole).</summary>
+    /// <remarks>
+    /// This sends truncated payloads, keys after d (duplicates!) and trailing values to the structural scan without
+    /// reading d. It cannot see inside d: a truncation that still ends in the right bracket passes. Upstream is Discord;
+    /// untrusted input goes through <see cref="TryScanStrict"/>.
+    /// </remarks>
+    private static bool DataEndsAsItStarts(ReadOnlySpan<byte> data) => data[0] switch
+    {
+        (byte)'{' => data[^1] == '}',
+        (byte)'[' => data[^1] == ']',
+        (byte)'"' => JsonSyntax.TryFindStringEnd(data, 1, out int end, out _) && end == data.Length - 1,
+        (byte)'n' => data.SequenceEqual("null"u8),
+        (byte)'t' => data.SequenceEqual("true"u8),
+        (byte)'f' => data.SequenceEqual("false"u8),
+        _ => data.Length <= 32 && !data.ContainsAnyExcept(NumberBytes),
+    };
+
+    private static readonly SearchValues<byte> NumberBytes = SearchValues.Create("0123456789-+.eE"u8);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsPlainNameByte(byte b) => (uint)((b | 0x20) - 'a') <= 'z' - 'a' || JsonSyntax.IsDigit(b) || b == '_';
 
-    /// <summary>Reads 1 to <paramref name="maxDigits"/> digits with no leading zero, followed by a non-digit (so no overflow is possible).</summary>
+    /// <summary>Reads 1 to <paramref name="maxDigits"/> (at most 19, so a ulong cannot overflow) digits with no leading zero, followed by a non-digit.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryReadPlainDigits(ReadOnlySpan<byte> s, ref int pos, int maxDigits, out ulong value)
     {
