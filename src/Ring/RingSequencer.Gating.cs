@@ -1,0 +1,103 @@
+using System.Runtime.CompilerServices;
+
+namespace GatewayProxy.Ring;
+
+/// <summary>The gating set: readers the producer waits for. Copy-on-write, so the producer reads it without a lock.</summary>
+internal sealed partial class RingSequencer
+{
+    private readonly Lock _gatingLock = new();
+    private GatingReader[] _gating = [];
+    private int _gatingVersion;
+
+    /// <summary>The lowest gating position, or <see cref="long.MaxValue"/> when no reader gates.</summary>
+    public long MinimumGatingPosition()
+    {
+        GatingReader[] readers = Volatile.Read(ref _gating);
+        long min = long.MaxValue;
+        for (int i = 0; i < readers.Length; i++) min = Math.Min(min, readers[i].PositionSequence.Value);
+        return min;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool RefreshGating(long wrapPoint)
+    {
+        // Version before set (acquire): a joiner swaps the set and then bumps the version, so a new version
+        // always comes with the new set. An old version with a new set only causes one more refresh.
+        int version = Volatile.Read(ref _gatingVersion);
+        long min = MinimumGatingPosition();
+        _producer.CachedGatingMin = min;
+        _producer.CachedVersion = version;
+        return wrapPoint <= min;
+    }
+
+    /// <summary>Adds a gating reader positioned at <paramref name="startAfter"/>, or throws when its next slot may
+    /// already be overwritten.</summary>
+    public void AddGating(GatingReader reader, long startAfter)
+    {
+        lock (_gatingLock)
+        {
+            GatingReader[] old = _gating;
+            var updated = new GatingReader[old.Length + 1];
+            old.CopyTo(updated, 0);
+            updated[^1] = reader;
+            Volatile.Write(ref _gating, updated);
+            Interlocked.Increment(ref _gatingVersion); // fence: set and version before reading Claimed
+            long oldest = Volatile.Read(ref _producer.Claimed) + 1 - Size;
+            if (startAfter < oldest)
+            {
+                Volatile.Write(ref _gating, old);
+                Interlocked.Increment(ref _gatingVersion);
+                ThrowHelper.StartTooOld(startAfter, oldest);
+            }
+        }
+    }
+
+    /// <summary>Adds a gating reader positioned at the cursor as of joining (safe however fast the producer runs) and
+    /// returns that position.</summary>
+    public long AddGatingAtCursor(GatingReader reader)
+    {
+        lock (_gatingLock)
+        {
+            // Hold the producer at the cursor we saw before joining; once the version bump is visible it gates on it.
+            reader.PositionSequence.Value = Cursor;
+            GatingReader[] old = _gating;
+            var updated = new GatingReader[old.Length + 1];
+            old.CopyTo(updated, 0);
+            updated[^1] = reader;
+            Volatile.Write(ref _gating, updated);
+            Interlocked.Increment(ref _gatingVersion);
+            SpinWait spinner = default;
+            while (true)
+            {
+                // Claimed can be at most one claim past what the producer saw without us (see remarks), and the
+                // cursor only moves forward, so once cursor >= claimed + 1 - size it is a safe start.
+                long start = Cursor;
+                long oldest = Volatile.Read(ref _producer.Claimed) + 1 - Size;
+                if (start >= oldest)
+                {
+                    Interlocked.Exchange(ref reader.PositionSequence.Raw, start);
+                    OnGatingProgress(); // the producer may have been waiting on our provisional position
+                    return start;
+                }
+                spinner.SpinOnce(); // only with several claims outstanding: the producer publishes them shortly
+            }
+        }
+    }
+
+    /// <summary>Removes a gating reader and wakes the producer in case it waited for it.</summary>
+    public void RemoveGating(GatingReader reader)
+    {
+        lock (_gatingLock)
+        {
+            GatingReader[] old = _gating;
+            int index = Array.IndexOf(old, reader);
+            if (index < 0) return;
+            var updated = new GatingReader[old.Length - 1];
+            Array.Copy(old, 0, updated, 0, index);
+            Array.Copy(old, index + 1, updated, index, old.Length - index - 1);
+            Volatile.Write(ref _gating, updated);
+            Interlocked.Increment(ref _gatingVersion);
+        }
+        OnGatingProgress();
+    }
+}
