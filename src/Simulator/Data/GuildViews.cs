@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using GatewayProxy.Simulator.Gateway;
+
+namespace GatewayProxy.Simulator.Data;
+
+/// <summary>What a session sees of a guild: GUILD_CREATE shaped by its intents and large_threshold, and the GUILD_UPDATE shape.</summary>
+internal static class GuildViews
+{
+    /// <summary>Keys only GUILD_CREATE carries (GUILD_UPDATE leaves them out).</summary>
+    private static readonly HashSet<string> CreateOnlyKeys = new(StringComparer.Ordinal)
+    {
+        "joined_at", "large", "unavailable", "member_count", "voice_states", "members", "channels", "threads", "presences",
+        "stage_instances", "guild_scheduled_events", "soundboard_sounds", "embedded_activities", "activity_instances",
+        "application_command_counts", "lazy",
+    };
+
+    /// <summary>
+    /// GUILD_CREATE for a session: without GUILD_PRESENCES only the bot and members in voice (and no presences);
+    /// above large_threshold only members that are online, have a role or a nick, or are in voice.
+    /// </summary>
+    public static JsonObject GuildCreate(GuildData guild, long intents, int largeThreshold, string botUserId)
+    {
+        var view = new JsonObject();
+        var large = guild.MemberCount > largeThreshold;
+        var presences = (intents & Intents.GuildPresences) != 0;
+        foreach (var (key, value) in guild.Guild)
+        {
+            switch (key)
+            {
+                case "members":
+                    view[key] = Members(guild, presences, large, botUserId);
+                    break;
+                case "presences":
+                    view[key] = presences ? (JsonArray)guild.PresenceArray.DeepClone() : new JsonArray();
+                    break;
+                case "large":
+                    view[key] = large;
+                    break;
+                default:
+                    view[key] = value?.DeepClone();
+                    break;
+            }
+        }
+
+        return view;
+    }
+
+    /// <summary>GUILD_UPDATE: the guild object without the GUILD_CREATE-only keys.</summary>
+    public static JsonObject GuildUpdate(GuildData guild)
+    {
+        var view = new JsonObject();
+        foreach (var (key, value) in guild.Guild)
+        {
+            if (!CreateOnlyKeys.Contains(key))
+            {
+                view[key] = value?.DeepClone();
+            }
+        }
+
+        return view;
+    }
+
+    /// <summary>True when a member is listed in GUILD_CREATE for a session with these settings.</summary>
+    public static bool IsListed(GuildData guild, string userId, JsonObject member, bool presenceIntent, bool large, string botUserId)
+    {
+        if (userId == botUserId || guild.VoiceStates.ContainsKey(userId))
+        {
+            return true;
+        }
+
+        if (!presenceIntent)
+        {
+            return false;
+        }
+
+        return !large || guild.Presences.ContainsKey(userId) || member["nick"] is not null || ((JsonArray)member["roles"]!).Count > 0;
+    }
+
+    private static JsonArray Members(GuildData guild, bool presenceIntent, bool large, string botUserId)
+    {
+        var list = new JsonArray();
+        foreach (var node in guild.MemberArray)
+        {
+            var member = (JsonObject)node!;
+            var userId = Json.Str((JsonObject)member["user"]!, "id")!;
+            if (IsListed(guild, userId, member, presenceIntent, large, botUserId))
+            {
+                list.Add(member.DeepClone());
+            }
+        }
+
+        return list;
+    }
+}

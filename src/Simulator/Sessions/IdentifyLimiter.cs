@@ -1,0 +1,73 @@
+namespace GatewayProxy.Simulator.Sessions;
+
+/// <summary>
+/// Discord's identify limits: one IDENTIFY per bucket (<c>shard % max_concurrency</c>) per interval, and
+/// <c>session_start_limit</c> successful identifies per window (resumes are free).
+/// </summary>
+internal sealed class IdentifyLimiter
+{
+    private readonly Lock _gate = new();
+    private readonly SimulatorOptions _options;
+    private readonly long[] _lastIdentify;
+    private readonly bool[] _used;
+    private long _windowStart = Environment.TickCount64;
+    private int _remaining;
+
+    /// <summary>A limiter with a full budget.</summary>
+    public IdentifyLimiter(SimulatorOptions options)
+    {
+        _options = options;
+        _lastIdentify = new long[options.MaxConcurrency];
+        _used = new bool[options.MaxConcurrency];
+        _remaining = options.SessionStartLimit;
+    }
+
+    /// <summary>Takes an identify slot for a shard, or says why not (bucket busy, or no session starts left).</summary>
+    public bool TryAcquire(int shard, out string? refusal)
+    {
+        lock (_gate)
+        {
+            var now = Environment.TickCount64;
+            RollWindow(now);
+            var bucket = shard % _options.MaxConcurrency;
+            if (_used[bucket] && now - _lastIdentify[bucket] < (long)_options.IdentifyInterval.TotalMilliseconds)
+            {
+                refusal = $"identify bucket {bucket} used {now - _lastIdentify[bucket]} ms ago (one per {_options.IdentifyInterval.TotalMilliseconds} ms)";
+                return false;
+            }
+
+            if (_remaining <= 0)
+            {
+                refusal = "session_start_limit exhausted";
+                return false;
+            }
+
+            _remaining--;
+            _used[bucket] = true;
+            _lastIdentify[bucket] = now;
+            refusal = null;
+            return true;
+        }
+    }
+
+    /// <summary>The session_start_limit object values: total, remaining, reset_after (ms), max_concurrency.</summary>
+    public (int Total, int Remaining, long ResetAfterMs, int MaxConcurrency) Snapshot()
+    {
+        lock (_gate)
+        {
+            var now = Environment.TickCount64;
+            RollWindow(now);
+            var resetAfter = (long)_options.SessionStartResetAfter.TotalMilliseconds - (now - _windowStart);
+            return (_options.SessionStartLimit, _remaining, Math.Max(0, resetAfter), _options.MaxConcurrency);
+        }
+    }
+
+    private void RollWindow(long now)
+    {
+        if (now - _windowStart >= (long)_options.SessionStartResetAfter.TotalMilliseconds)
+        {
+            _windowStart = now;
+            _remaining = _options.SessionStartLimit;
+        }
+    }
+}
