@@ -38,7 +38,6 @@ public class EnvelopeScannerTests
     [InlineData("{\"t\":null,\"s\":1,\"op\":0,\"d\":{\"a\":1}", EnvelopeError.InvalidJson)]
     [InlineData("{\"t\":null,\"s\":1,\"op\":0,\"d\":{\"a\":\"x}}  ", EnvelopeError.InvalidJson)]
     [InlineData("{\"t\":null,\"s\":1,\"op\":0,\"d\":{\"a\":1},\"s\":2}", EnvelopeError.DuplicateKey)]
-    [InlineData("{\"t\":null,\"s\":1,\"op\":0,\"d\":[1,2],\"op\":[]}", EnvelopeError.DuplicateKey)]
     [InlineData("{\"t\":null,\"s\":1,\"op\":0,\"d\":\"x\",\"t\":\"y\"}", EnvelopeError.DuplicateKey)]
     [InlineData("{\"t\":null,\"s\":1,\"op\":0,\"d\":12}3}", EnvelopeError.TrailingData)]
     [InlineData("{\"op\":0,\"d\":[1,2}}", EnvelopeError.InvalidJson)]
@@ -144,6 +143,20 @@ public class EnvelopeScannerTests
         Assert.False(EnvelopeScanner.TryScanFast("{\"t\":null,\"s\":9223372036854775808,\"op\":0,\"d\":{}}"u8, out _));
         Assert.True(EnvelopeScanner.TryScanFast("{\"t\":null,\"s\":9223372036854775807,\"op\":0,\"d\":{}}"u8, out Envelope max));
         Assert.Equal(long.MaxValue, max.Seq);
+    }
+
+    [Theory]
+    [InlineData("{\"t\":null,\"s\":1,\"op\":0,\"d\":[1,2],\"op\":[]}", EnvelopeError.DuplicateKey)]
+    [InlineData("{\"t\":null,\"s\":1,\"op\":0,\"d\":{\"a\":{}}", EnvelopeError.InvalidJson)]
+    public void Fast_path_trusts_the_inside_of_an_object_or_array_d_and_the_other_scans_do_not(string json, EnvelopeError expected)
+    {
+        // The documented trust boundary: upstream (Discord) payloads only. Client input goes through TryScanStrict.
+        byte[] payload = Encoding.UTF8.GetBytes(json);
+        Assert.True(EnvelopeScanner.TryScanFast(payload, out _));
+        Assert.False(EnvelopeScanner.ScanStructural(payload, out _, out EnvelopeError structural));
+        Assert.Equal(expected, structural);
+        Assert.False(EnvelopeScanner.TryScanStrict(payload, out _, out EnvelopeError strict));
+        Assert.Equal(expected, strict);
     }
 
     [Theory]

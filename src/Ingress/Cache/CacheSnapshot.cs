@@ -1,0 +1,121 @@
+using System.Collections.Immutable;
+
+namespace GatewayProxy.Ingress.Cache;
+
+/// <summary>
+/// An immutable view of a shard's cache as of ring <see cref="Position"/>: a client sent READY and GUILD_CREATEs from it
+/// relays live events from <see cref="Position"/> + 1. Safe to read from any thread while the cache keeps updating.
+/// </summary>
+public sealed partial class CacheSnapshot
+{
+    private readonly CacheRoot _root;
+
+    internal CacheSnapshot(CacheRoot root, long position)
+    {
+        _root = root;
+        Position = position;
+    }
+
+    /// <summary>The ring position of the last event this view includes (-1: none).</summary>
+    public long Position { get; }
+
+    /// <summary>Guilds of the shard, unavailable ones included.</summary>
+    public int GuildCount => _root.Guilds.Count;
+
+    /// <summary>Every guild id of the shard (READY's and those created since), unavailable ones included, ascending.</summary>
+    public IEnumerable<ulong> GuildIds => _root.Guilds.Keys;
+
+    /// <summary>The bot's user object from upstream READY (then USER_UPDATE); empty before READY.</summary>
+    public ReadOnlySpan<byte> BotUserJson => _root.BotUserJson;
+
+    /// <summary>The application object from upstream READY (<c>{id, flags}</c>); empty before READY.</summary>
+    public ReadOnlySpan<byte> ApplicationJson => _root.ApplicationJson;
+
+    /// <summary>The bot's user id (0 before READY).</summary>
+    public ulong BotUserId => _root.BotUserId;
+
+    /// <summary>True when the shard knows the guild, available or not.</summary>
+    public bool ContainsGuild(ulong guildId) => _root.Guilds.ContainsKey(guildId);
+
+    /// <summary>True when the guild is known but unavailable (a client gets <c>GUILD_DELETE {id, unavailable:true}</c>).</summary>
+    public bool IsUnavailable(ulong guildId) => _root.Guilds.TryGetValue(guildId, out GuildState? guild) && guild.Unavailable;
+
+    /// <summary>The member count of an available guild (0 when unknown or unavailable).</summary>
+    public int GetMemberCount(ulong guildId) => TryGetGuild(guildId, out GuildState guild) ? guild.MemberCount : 0;
+
+    /// <summary>How many entities of <paramref name="kind"/> an available guild has cached.</summary>
+    public int GetCount(ulong guildId, CacheEntityKind kind) => TryGetGuild(guildId, out GuildState guild) ? guild.Get(kind).Count : 0;
+
+    /// <summary>The cached JSON of one entity (members keyed by user id, soundboard sounds by sound id).</summary>
+    public bool TryGetEntity(ulong guildId, CacheEntityKind kind, ulong id, out ReadOnlyMemory<byte> json)
+    {
+        if (TryGetGuild(guildId, out GuildState guild) && guild.Get(kind).TryGetValue(id, out CachedEntity entity))
+        {
+            json = entity.Json;
+            return true;
+        }
+
+        json = default;
+        return false;
+    }
+
+    /// <summary>The ids of one kind cached for an available guild, ascending.</summary>
+    public IEnumerable<ulong> GetIds(ulong guildId, CacheEntityKind kind) =>
+        TryGetGuild(guildId, out GuildState guild) ? guild.Get(kind).Keys : [];
+
+    /// <summary>The guild's own properties as one JSON object (no collections, no per-connection fields).</summary>
+    public bool TryGetGuildProperties(ulong guildId, out ReadOnlyMemory<byte> json)
+    {
+        if (TryGetGuild(guildId, out GuildState guild))
+        {
+            json = guild.Properties;
+            return true;
+        }
+
+        json = default;
+        return false;
+    }
+
+    /// <summary>Approximate memory held by one guild's cache entry.</summary>
+    public long GetApproximateBytes(ulong guildId) => _root.Guilds.TryGetValue(guildId, out GuildState? guild) ? guild.ApproximateBytes : 0;
+
+    internal CacheStats GetStats(long malformed, bool fullUsers)
+    {
+        long[] counts = new long[GuildState.KindCount];
+        int unavailable = 0;
+        long bytes = _root.BotUserJson.Length + _root.ApplicationJson.Length;
+        foreach (KeyValuePair<ulong, GuildState> pair in _root.Guilds)
+        {
+            GuildState guild = pair.Value;
+            bytes += GuildState.EntryOverhead + guild.ApproximateBytes;
+            if (guild.Unavailable)
+            {
+                unavailable++;
+                continue;
+            }
+
+            for (int i = 0; i < counts.Length; i++)
+            {
+                counts[i] += guild.Get((CacheEntityKind)i).Count;
+            }
+        }
+
+        long users = fullUsers ? counts[(int)CacheEntityKind.Members] : 0;
+        return new CacheStats(_root.Guilds.Count, unavailable, counts, users, bytes, malformed);
+    }
+
+    private bool TryGetGuild(ulong guildId, out GuildState guild)
+    {
+        if (_root.Guilds.TryGetValue(guildId, out GuildState? found) && !found.Unavailable)
+        {
+            guild = found;
+            return true;
+        }
+
+        guild = null!;
+        return false;
+    }
+
+    /// <summary>The guild map (for tests and the state file).</summary>
+    internal ImmutableSortedDictionary<ulong, GuildState> Guilds => _root.Guilds;
+}

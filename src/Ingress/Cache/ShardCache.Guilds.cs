@@ -1,0 +1,267 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using GatewayProxy.Ingress.Cache.Json;
+
+namespace GatewayProxy.Ingress.Cache;
+
+/// <summary>READY, GUILD_CREATE/UPDATE/DELETE and USER_UPDATE.</summary>
+public sealed partial class ShardCache
+{
+    private CacheRoot ApplyReadyCore(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    {
+        byte[] user = root.BotUserJson;
+        byte[] application = root.ApplicationJson;
+        ulong botUserId = root.BotUserId;
+        ImmutableSortedDictionary<ulong, GuildState>.Builder guilds = ImmutableSortedDictionary.CreateBuilder<ulong, GuildState>();
+        var e = new JsonObjectEnumerator(data);
+        while (e.MoveNext())
+        {
+            if (e.Name.SequenceEqual("user"u8))
+            {
+                user = e.Value.ToArray();
+                JsonValue.TryGetSnowflakeProperty(e.Value, "id"u8, out botUserId);
+            }
+            else if (e.Name.SequenceEqual("application"u8))
+            {
+                application = e.Value.ToArray();
+            }
+            else if (e.Name.SequenceEqual("guilds"u8))
+            {
+                var list = new JsonArrayEnumerator(e.Value);
+                while (list.MoveNext())
+                {
+                    if (JsonValue.TryGetSnowflakeProperty(list.Current, "id"u8, out ulong guildId))
+                    {
+                        guilds[guildId] = GuildState.CreateUnavailable(guildId);
+                    }
+                }
+            }
+        }
+
+        return new CacheRoot(guilds.ToImmutable(), user, application, botUserId, position);
+    }
+
+    private CacheRoot ApplyGuildCreate(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    {
+        ulong guildId = 0;
+        bool unavailable = false;
+        byte[]? joinedAt = null;
+        int memberCount = 0;
+        bool memberCountSeen = false;
+        var builders = new ImmutableSortedDictionary<ulong, CachedEntity>.Builder?[GuildState.KindCount];
+        ArrayBufferWriter<byte> props = _props;
+        props.ResetWrittenCount();
+        props.Byte((byte)'{');
+        bool any = false;
+        var e = new JsonObjectEnumerator(data);
+        while (e.MoveNext())
+        {
+            ReadOnlySpan<byte> name = e.Name;
+            if (TryGetCollectionKind(name, out CacheEntityKind kind))
+            {
+                if (_keeps[(int)kind] || (kind == CacheEntityKind.Members && _options.CurrentMember))
+                {
+                    builders[(int)kind] ??= ImmutableSortedDictionary.CreateBuilder<ulong, CachedEntity>();
+                    AddAll(kind, e.Value, root.BotUserId, builders[(int)kind]!);
+                }
+
+                continue;
+            }
+
+            if (name.SequenceEqual("joined_at"u8))
+            {
+                joinedAt = e.Value.ToArray();
+                continue;
+            }
+
+            if (name.SequenceEqual("member_count"u8))
+            {
+                memberCountSeen = JsonValue.TryGetInt32(e.Value, out memberCount);
+                continue;
+            }
+
+            if (name.SequenceEqual("unavailable"u8))
+            {
+                unavailable = JsonValue.IsTrue(e.Value);
+                continue;
+            }
+
+            if (name.SequenceEqual("large"u8))
+            {
+                continue;
+            }
+
+            if (name.SequenceEqual("id"u8))
+            {
+                JsonValue.TryGetSnowflake(e.Value, out guildId);
+            }
+
+            if (any)
+            {
+                props.Byte((byte)',');
+            }
+
+            any = true;
+            props.Property(name, e.Value);
+        }
+
+        props.Byte((byte)'}');
+        if (guildId == 0)
+        {
+            return root;
+        }
+
+        if (unavailable)
+        {
+            return root.WithGuilds(root.Guilds.SetItem(guildId, GuildState.CreateUnavailable(guildId)), position);
+        }
+
+        ImmutableSortedDictionary<ulong, CachedEntity>[] collections = GuildState.CreateEmptyCollections();
+        for (int i = 0; i < builders.Length; i++)
+        {
+            if (builders[i] is { } builder)
+            {
+                collections[i] = builder.ToImmutable();
+            }
+        }
+
+        if (!memberCountSeen)
+        {
+            memberCount = collections[(int)CacheEntityKind.Members].Count;
+        }
+
+        GuildState guild = GuildState.Create(guildId, props.WrittenSpan.ToArray(), joinedAt, memberCount, collections);
+        return root.WithGuilds(root.Guilds.SetItem(guildId, guild), position);
+    }
+
+    private void AddAll(CacheEntityKind kind, ReadOnlySpan<byte> array, ulong botUserId, ImmutableSortedDictionary<ulong, CachedEntity>.Builder builder)
+    {
+        var list = new JsonArrayEnumerator(array);
+        while (list.MoveNext())
+        {
+            if (TryNormalize(kind, list.Current, botUserId, out ulong id, out CachedEntity entity))
+            {
+                builder[id] = entity;
+            }
+        }
+    }
+
+    private CacheRoot ApplyGuildUpdate(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    {
+        if (!JsonValue.TryGetSnowflakeProperty(data, "id"u8, out ulong guildId) || !TryGetGuild(root, guildId, out GuildState guild))
+        {
+            return root;
+        }
+
+        // Merge rather than replace: GUILD_UPDATE may omit fields GUILD_CREATE had; collections stay as they are.
+        ReadOnlySpan<byte> existing = guild.Properties;
+        Span<Range> names = stackalloc Range[MaxCollectedNames];
+        int count = CollectNames(data, names);
+        ArrayBufferWriter<byte> props = _props;
+        props.ResetWrittenCount();
+        props.Byte((byte)'{');
+        bool any = false;
+        var old = new JsonObjectEnumerator(existing);
+        while (old.MoveNext())
+        {
+            if (!ContainsName(data, names, count, old.Name))
+            {
+                AppendProperty(props, ref any, old.Name, old.Value);
+            }
+        }
+
+        var e = new JsonObjectEnumerator(data);
+        while (e.MoveNext())
+        {
+            if (!IsGuildCreateOnlyKey(e.Name))
+            {
+                AppendProperty(props, ref any, e.Name, e.Value);
+            }
+        }
+
+        props.Byte((byte)'}');
+        return Replace(root, guild, guild.WithProperties(props.WrittenSpan.ToArray()), position);
+    }
+
+    private static CacheRoot ApplyGuildDelete(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    {
+        ulong guildId = 0;
+        bool unavailable = false;
+        var e = new JsonObjectEnumerator(data);
+        while (e.MoveNext())
+        {
+            if (e.Name.SequenceEqual("id"u8))
+            {
+                JsonValue.TryGetSnowflake(e.Value, out guildId);
+            }
+            else if (e.Name.SequenceEqual("unavailable"u8))
+            {
+                unavailable = JsonValue.IsTrue(e.Value);
+            }
+        }
+
+        if (guildId == 0)
+        {
+            return root;
+        }
+
+        if (unavailable)
+        {
+            // An outage: keep the id (clients get GUILD_DELETE unavailable), drop the content until GUILD_CREATE.
+            return root.WithGuilds(root.Guilds.SetItem(guildId, GuildState.CreateUnavailable(guildId)), position);
+        }
+
+        return root.Guilds.ContainsKey(guildId) ? root.WithGuilds(root.Guilds.Remove(guildId), position) : root;
+    }
+
+    private static CacheRoot ApplyUserUpdate(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    {
+        if (!JsonValue.TryGetSnowflakeProperty(data, "id"u8, out ulong userId) || userId != root.BotUserId)
+        {
+            return root;
+        }
+
+        return new CacheRoot(root.Guilds, data.ToArray(), root.ApplicationJson, root.BotUserId, position);
+    }
+
+    private static void AppendProperty(ArrayBufferWriter<byte> w, ref bool any, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        if (any)
+        {
+            w.Byte((byte)',');
+        }
+
+        any = true;
+        w.Property(name, value);
+    }
+
+    /// <summary>Keys of a guild object that are not guild properties: collections and per-connection fields.</summary>
+    private static bool IsGuildCreateOnlyKey(ReadOnlySpan<byte> name) =>
+        TryGetCollectionKind(name, out _)
+        || name.SequenceEqual("joined_at"u8)
+        || name.SequenceEqual("member_count"u8)
+        || name.SequenceEqual("large"u8)
+        || name.SequenceEqual("unavailable"u8)
+        || name.SequenceEqual("guild_id"u8);
+
+    /// <summary>Maps a GUILD_CREATE array name to its collection.</summary>
+    internal static bool TryGetCollectionKind(ReadOnlySpan<byte> name, out CacheEntityKind kind)
+    {
+        kind = name switch
+        {
+            _ when name.SequenceEqual("channels"u8) => CacheEntityKind.Channels,
+            _ when name.SequenceEqual("threads"u8) => CacheEntityKind.Threads,
+            _ when name.SequenceEqual("members"u8) => CacheEntityKind.Members,
+            _ when name.SequenceEqual("roles"u8) => CacheEntityKind.Roles,
+            _ when name.SequenceEqual("emojis"u8) => CacheEntityKind.Emojis,
+            _ when name.SequenceEqual("stickers"u8) => CacheEntityKind.Stickers,
+            _ when name.SequenceEqual("presences"u8) => CacheEntityKind.Presences,
+            _ when name.SequenceEqual("voice_states"u8) => CacheEntityKind.VoiceStates,
+            _ when name.SequenceEqual("stage_instances"u8) => CacheEntityKind.StageInstances,
+            _ when name.SequenceEqual("guild_scheduled_events"u8) => CacheEntityKind.ScheduledEvents,
+            _ when name.SequenceEqual("soundboard_sounds"u8) => CacheEntityKind.SoundboardSounds,
+            _ => (CacheEntityKind)(-1),
+        };
+        return kind >= 0;
+    }
+}
