@@ -40,7 +40,7 @@ public static class CommandLine
     public static bool TryParse(string[] args, out SimulatorOptions options, out Faults faults, out string? error)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var o = new SimulatorOptions { Port = 7979 };
+        var o = new SimulatorOptions { Port = 7979, RecordLimit = 10_000 };
         var f = new Faults(0, 0, 0);
         options = o;
         faults = f;

@@ -7,6 +7,7 @@ public sealed partial class DiscordSimulator
 {
     private readonly Lock _commandGate = new();
     private readonly List<GatewayCommandRecord> _commands = [];
+    private TaskCompletionSource _commandSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Every dispatch sequenced on a shard (READY, GUILD_CREATEs, live events, replies, RESUMED), once per sequence number, in order.</summary>
     public IReadOnlyList<SentDispatch> GetSentDispatches(int shard)
@@ -36,11 +37,53 @@ public sealed partial class DiscordSimulator
         }
     }
 
+    /// <summary>Completes once the simulator has received (and handled) at least <paramref name="count"/> payloads in total.</summary>
+    public async Task WaitForReceivedCommandsAsync(int count, CancellationToken ct = default)
+    {
+        while (true)
+        {
+            Task signal;
+            lock (_commandGate)
+            {
+                if (_handledCommands >= count)
+                {
+                    return;
+                }
+
+                signal = _commandSignal.Task;
+            }
+
+            await signal.WaitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
     internal void RecordCommand(GatewayConnection connection, int shard, int op, ReadOnlySpan<byte> payload)
     {
         lock (_commandGate)
         {
-            _commands.Add(new GatewayCommandRecord(_commands.Count, connection.Id, shard, op, DateTimeOffset.UtcNow, payload.ToArray()));
+            if (_commands.Count >= Options.RecordLimit)
+            {
+                _commands.RemoveRange(0, _commands.Count / 2);
+            }
+
+            _commands.Add(new GatewayCommandRecord(_commandOrder++, connection.Id, shard, op, DateTimeOffset.UtcNow, payload.ToArray()));
         }
     }
+
+    /// <summary>Marks one received payload as handled (its answer, if any, is queued).</summary>
+    internal void CommandHandled()
+    {
+        TaskCompletionSource signal;
+        lock (_commandGate)
+        {
+            _handledCommands++;
+            signal = _commandSignal;
+            _commandSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        signal.TrySetResult();
+    }
+
+    private int _handledCommands;
+    private long _commandOrder;
 }

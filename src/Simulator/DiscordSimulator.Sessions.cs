@@ -76,7 +76,7 @@ public sealed partial class DiscordSimulator
         }
 
         long seq = 0;
-        if (d.TryGetProperty("seq", out var seqElement) && seqElement.ValueKind != JsonValueKind.Null && !seqElement.TryGetInt64(out seq))
+        if (d.TryGetProperty("seq", out var seqElement) && seqElement.ValueKind != JsonValueKind.Null && !seqElement.TryInt64(out seq))
         {
             seq = -1;
         }

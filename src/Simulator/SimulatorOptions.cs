@@ -72,6 +72,9 @@ public sealed class SimulatorOptions
     /// <summary>With IDENTIFY compress:true, payloads at least this large are sent as zlib streams.</summary>
     public int PayloadCompressionThreshold { get; set; } = 1024;
 
+    /// <summary>Sent dispatches and received commands kept for observation, per shard; past it the oldest half is dropped (long standalone runs).</summary>
+    public int RecordLimit { get; set; } = 1_000_000;
+
     /// <summary>Writes a line per connection, close and fault to standard error.</summary>
     public bool Verbose { get; set; }
 
@@ -96,6 +99,7 @@ public sealed class SimulatorOptions
         Require(RolesPerGuild is >= 1 and <= 250, nameof(RolesPerGuild), "1..250");
         Require(ResumeWindow > TimeSpan.Zero, nameof(ResumeWindow), "> 0");
         Require(ReplayBufferSize >= 1, nameof(ReplayBufferSize), ">= 1");
+        Require(RecordLimit >= 2, nameof(RecordLimit), ">= 2");
         Require(PayloadCompressionThreshold >= 0, nameof(PayloadCompressionThreshold), ">= 0");
     }
 

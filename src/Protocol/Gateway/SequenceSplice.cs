@@ -44,6 +44,7 @@ public static class SequenceSplice
     }
 
     /// <summary>Writes the spliced payload when it fits in <paramref name="destination"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryWrite(Span<byte> destination, ReadOnlySpan<byte> payload, in Envelope envelope, long newSeq, out int written)
     {
         int seqStart = envelope.SeqStart;

@@ -24,7 +24,7 @@ internal static class CommandResponder
         }
 
         var query = d.TryGetProperty("query", out var q) && q.ValueKind == JsonValueKind.String ? q.GetString() : null;
-        var limit = d.TryGetProperty("limit", out var l) && l.TryGetInt32(out var lv) ? lv : 0;
+        var limit = d.TryGetProperty("limit", out var l) && l.TryInt32(out var lv) ? lv : 0;
         var presences = d.TryGetProperty("presences", out var p) && p.ValueKind == JsonValueKind.True;
         string? nonce = null;
         if (d.TryGetProperty("nonce", out var n) && n.ValueKind == JsonValueKind.String && Encoding.UTF8.GetByteCount(n.GetString()!) <= 32)

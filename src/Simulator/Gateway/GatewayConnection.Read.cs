@@ -49,7 +49,14 @@ internal sealed partial class GatewayConnection
                         case WebSocketReadStatus.Message:
                             if (!IsClosing)
                             {
-                                await HandleMessageAsync(message.WrittenMemory).ConfigureAwait(false);
+                                try
+                                {
+                                    await HandleMessageAsync(message.WrittenMemory).ConfigureAwait(false);
+                                }
+                                finally
+                                {
+                                    _simulator.CommandHandled();
+                                }
                             }
 
                             message.ResetWrittenCount();
@@ -155,7 +162,7 @@ internal sealed partial class GatewayConnection
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("op", out var opElement) || !opElement.TryGetInt32(out var op))
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("op", out var opElement) || !opElement.TryInt32(out var op))
             {
                 _simulator.RecordCommand(this, Shard, -1, payload.Span);
                 await CloseAsync((ushort)GatewayCloseCode.DecodeError, "Error while decoding payload.").ConfigureAwait(false);
@@ -170,7 +177,16 @@ internal sealed partial class GatewayConnection
                 return;
             }
 
-            await HandleCommandAsync(op, d).ConfigureAwait(false);
+            try
+            {
+                await HandleCommandAsync(op, d).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException or ArgumentException)
+            {
+                // A payload shape the checks above missed: answer as Discord does to undecodable input, and say so.
+                _simulator.Log($"connection {Id}: op {op} payload not understood: {e.Message}");
+                await CloseAsync((ushort)GatewayCloseCode.DecodeError, "Error while decoding payload.").ConfigureAwait(false);
+            }
         }
     }
 
@@ -182,7 +198,7 @@ internal sealed partial class GatewayConnection
         }
 
         if (d.ValueKind == JsonValueKind.Object && d.TryGetProperty("shard", out var shard) && shard.ValueKind == JsonValueKind.Array
-            && shard.GetArrayLength() == 2 && shard[0].TryGetInt32(out var id) && id >= 0 && id < _simulator.Options.ShardCount)
+            && shard.GetArrayLength() == 2 && shard[0].TryInt32(out var id) && id >= 0 && id < _simulator.Options.ShardCount)
         {
             return id;
         }

@@ -115,6 +115,12 @@ internal sealed partial class GatewayConnection
         {
             try
             {
+                // What was queued before the close goes out first (HELLO before a 4012, op 9 before a close...), unless stalled.
+                while (!_stalled && _outbound.Reader.TryRead(out var item))
+                {
+                    WriteOne(item);
+                }
+
                 WebSocketFrameWriter.WriteClose(_output, code, reason);
                 await _output.FlushAsync().ConfigureAwait(false);
             }

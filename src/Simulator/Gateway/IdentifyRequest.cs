@@ -29,7 +29,7 @@ internal sealed record IdentifyRequest(int ShardId, int ShardCount, long Intents
         if (d.TryGetProperty("shard", out var shard) && shard.ValueKind != JsonValueKind.Null)
         {
             if (shard.ValueKind != JsonValueKind.Array || shard.GetArrayLength() != 2
-                || !shard[0].TryGetInt32(out shardId) || !shard[1].TryGetInt32(out shardCount))
+                || !shard[0].TryInt32(out shardId) || !shard[1].TryInt32(out shardCount))
             {
                 error = GatewayCloseCode.InvalidShard;
                 return false;
@@ -50,7 +50,7 @@ internal sealed record IdentifyRequest(int ShardId, int ShardCount, long Intents
             return false;
         }
 
-        if (!d.TryGetProperty("intents", out var intentsElement) || !intentsElement.TryGetInt64(out var intents) || intents < 0 || (intents & ~Gateway.Intents.All) != 0)
+        if (!d.TryGetProperty("intents", out var intentsElement) || !intentsElement.TryInt64(out var intents) || intents < 0 || (intents & ~Gateway.Intents.All) != 0)
         {
             error = GatewayCloseCode.InvalidIntents;
             return false;
@@ -63,7 +63,7 @@ internal sealed record IdentifyRequest(int ShardId, int ShardCount, long Intents
         }
 
         var largeThreshold = 50;
-        if (d.TryGetProperty("large_threshold", out var large) && large.TryGetInt32(out var value))
+        if (d.TryGetProperty("large_threshold", out var large) && large.TryInt32(out var value))
         {
             largeThreshold = Math.Clamp(value, 50, 250);
         }

@@ -55,7 +55,14 @@ internal sealed partial class ShardRuntime
 
     /// <summary>Sequences one dispatch for a session and records it.</summary>
     public void SendLocked(GatewaySession session, string type, ReadOnlySpan<byte> data, bool replayable = true)
-        => Sent.Add(session.Send(type, data, replayable));
+    {
+        if (Sent.Count >= _simulator.Options.RecordLimit)
+        {
+            Sent.RemoveRange(0, Sent.Count / 2);
+        }
+
+        Sent.Add(session.Send(type, data, replayable));
+    }
 
     /// <summary>Sequences a generated event for every session of the shard that receives it.</summary>
     public void DispatchLocked(LiveEvent e)

@@ -1,0 +1,425 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Threading.Channels;
+using GatewayProxy.Protocol.Compression;
+using GatewayProxy.Protocol.Gateway;
+using GatewayProxy.Protocol.Http;
+using GatewayProxy.Protocol.WebSockets;
+
+namespace GatewayProxy.Tests.Support;
+
+/// <summary>
+/// A small raw gateway client for tests: TCP (+TLS) to a ws:// or wss:// URL, the client handshake, masked text
+/// frames out, frames in (zlib-stream / zstd-stream / IDENTIFY compress:true decoded), and the close frame seen.
+/// Every wait is bounded.
+/// </summary>
+public sealed class RawGatewayClient : IAsyncDisposable
+{
+    /// <summary>How long a receive waits by default.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly Socket _socket;
+    private readonly Stream _stream;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly IMessageDecoder? _decoder;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly Channel<Received> _received = Channel.CreateUnbounded<Received>();
+    private readonly CancellationTokenSource _stop = new();
+    private Task _readLoop = Task.CompletedTask;
+    private bool _closeSent;
+
+    private RawGatewayClient(Socket socket, Stream stream, TransportCompression compression)
+    {
+        _socket = socket;
+        _stream = stream;
+        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 65536, leaveOpen: true));
+        _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        Compression = compression;
+        _decoder = MessageCodecs.CreateDecoder(compression);
+    }
+
+    /// <summary>The transport compression asked for in the URL.</summary>
+    public TransportCompression Compression { get; }
+
+    /// <summary>The highest <c>s</c> received so far (for heartbeats and RESUME).</summary>
+    public long? LastSeq { get; private set; }
+
+    /// <summary>The close the server sent, once received.</summary>
+    public (ushort Code, string Reason)? CloseReceived { get; private set; }
+
+    /// <summary>
+    /// Connects to <paramref name="gatewayUrl"/> (ws:// or wss://) with <c>?v=10&amp;encoding=json</c> and the compression;
+    /// for wss:// only <paramref name="trustedCertificate"/> is accepted (by thumbprint).
+    /// </summary>
+    public static async Task<RawGatewayClient> ConnectAsync(Uri gatewayUrl, TransportCompression compression = TransportCompression.None,
+        X509Certificate2? trustedCertificate = null, string? pathAndQuery = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(gatewayUrl);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(DefaultTimeout);
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(gatewayUrl.Host, gatewayUrl.Port, timeout.Token);
+            Stream stream = new NetworkStream(socket, ownsSocket: false);
+            if (gatewayUrl.Scheme == "wss")
+            {
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false, (_, certificate, _, errors) =>
+                    errors == SslPolicyErrors.None || (trustedCertificate is not null && certificate is not null
+                        && string.Equals(certificate.GetCertHashString(), trustedCertificate.Thumbprint, StringComparison.OrdinalIgnoreCase)));
+                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = gatewayUrl.Host }, timeout.Token);
+                stream = ssl;
+            }
+
+            var client = new RawGatewayClient(socket, stream, compression);
+            var query = pathAndQuery ?? "/?v=10&encoding=json" + (compression == TransportCompression.None ? "" : "&compress=" + TransportCompressions.ToQueryValue(compression));
+            await client.HandshakeAsync($"{gatewayUrl.Host}:{gatewayUrl.Port}", query, timeout.Token);
+            client._readLoop = Task.Run(client.ReadLoopAsync, CancellationToken.None);
+            return client;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends a text frame (masked) holding <paramref name="json"/>.</summary>
+    public Task SendAsync(string json) => SendFrameAsync(WebSocketOpcode.Text, Encoding.UTF8.GetBytes(json));
+
+    /// <summary>Sends one masked frame.</summary>
+    public async Task SendFrameAsync(WebSocketOpcode opcode, ReadOnlyMemory<byte> payload, bool fin = true)
+    {
+        await _sendLock.WaitAsync(_stop.Token);
+        try
+        {
+            WebSocketFrameWriter.WriteFrame(_output, opcode, payload.Span, fin, MaskKey());
+            await _output.FlushAsync(_stop.Token);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Writes bytes as they are (for malformed frames).</summary>
+    public async Task SendRawAsync(ReadOnlyMemory<byte> bytes)
+    {
+        await _sendLock.WaitAsync(_stop.Token);
+        try
+        {
+            await _output.WriteAsync(bytes, _stop.Token);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>IDENTIFY with the given token, shard and intents (<paramref name="extra"/> is raw JSON members appended to <c>d</c>, e.g. <c>,"compress":true</c>).</summary>
+    public Task IdentifyAsync(string token, int shard, int shardCount, long intents, string extra = "") =>
+        SendAsync($"{{\"op\":2,\"d\":{{\"token\":\"{token}\",\"properties\":{{\"os\":\"linux\",\"browser\":\"raw\",\"device\":\"raw\"}},\"shard\":[{shard},{shardCount}],\"intents\":{intents}{extra}}}}}");
+
+    /// <summary>RESUME a session from a sequence.</summary>
+    public Task ResumeAsync(string token, string sessionId, long seq)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        GatewayPayloads.WriteResume(buffer, token, sessionId, seq);
+        return SendFrameAsync(WebSocketOpcode.Text, buffer.WrittenMemory);
+    }
+
+    /// <summary>A heartbeat with <see cref="LastSeq"/>.</summary>
+    public Task HeartbeatAsync() => SendAsync(LastSeq is { } s ? $"{{\"op\":1,\"d\":{s}}}" : "{\"op\":1,\"d\":null}");
+
+    /// <summary>The next payload; throws <see cref="GatewayClosedException"/> if the connection closed first, <see cref="TimeoutException"/> after the timeout.</summary>
+    public async Task<GatewayMessage> ReceiveAsync(TimeSpan? timeout = null)
+    {
+        var item = await NextAsync(timeout);
+        return item.Message ?? throw new GatewayClosedException(item.CloseCode, item.CloseReason ?? item.Error ?? "closed");
+    }
+
+    /// <summary>Receives until a payload matches; earlier payloads are returned in <paramref name="skipped"/> order via the result's list.</summary>
+    public async Task<(GatewayMessage Match, List<GatewayMessage> Before)> ReceiveUntilAsync(Func<GatewayMessage, bool> match, TimeSpan? timeout = null, int maxMessages = 100_000)
+    {
+        var before = new List<GatewayMessage>();
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        for (var i = 0; i < maxMessages; i++)
+        {
+            var left = deadline - DateTime.UtcNow;
+            var message = await ReceiveAsync(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1));
+            if (match(message))
+            {
+                return (message, before);
+            }
+
+            before.Add(message);
+        }
+
+        throw new InvalidOperationException($"no matching payload in {maxMessages} messages");
+    }
+
+    /// <summary>Reads (and discards) payloads until the server's close frame or the connection's end; returns the close code (null when the TCP connection ended without one).</summary>
+    public async Task<ushort?> ReceiveCloseAsync(TimeSpan? timeout = null, int maxMessages = 100_000)
+    {
+        for (var i = 0; i < maxMessages; i++)
+        {
+            var item = await NextAsync(timeout);
+            if (item.Message is null)
+            {
+                return item.CloseCode;
+            }
+        }
+
+        throw new InvalidOperationException($"no close in {maxMessages} messages");
+    }
+
+    /// <summary>Sends a close frame.</summary>
+    public async Task CloseAsync(ushort code, string reason = "")
+    {
+        await _sendLock.WaitAsync(_stop.Token);
+        try
+        {
+            _closeSent = true;
+            WebSocketFrameWriter.WriteClose(_output, code, reason, MaskKey());
+            await _output.FlushAsync(_stop.Token);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Drops the TCP connection without a close frame.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already reset.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already closed.
+        }
+
+        _socket.Close();
+    }
+
+    /// <summary>Drops the connection and stops reading.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Abort();
+        await _stop.CancelAsync();
+        await Task.WhenAny(_readLoop, Task.Delay(TimeSpan.FromSeconds(5)));
+        _decoder?.Dispose();
+        await _stream.DisposeAsync();
+        _socket.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task<Received> NextAsync(TimeSpan? timeout)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        cts.CancelAfter(timeout ?? DefaultTimeout);
+        try
+        {
+            return await _received.Reader.ReadAsync(cts.Token);
+        }
+        catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+        {
+            throw new TimeoutException($"nothing received within {timeout ?? DefaultTimeout}");
+        }
+        catch (ChannelClosedException)
+        {
+            throw new GatewayClosedException(CloseReceived?.Code, "connection already ended");
+        }
+    }
+
+    private async Task HandshakeAsync(string host, string pathAndQuery, CancellationToken ct)
+    {
+        var request = WebSocketHandshake.BuildClientRequest(host, pathAndQuery, out var key);
+        await _output.WriteAsync(request, ct);
+        while (true)
+        {
+            var result = await _input.ReadAsync(ct);
+            var status = WebSocketHandshake.TryParseClientResponse(result.Buffer, key, out var consumed, out var code, out var error);
+            if (status == HttpParseStatus.Complete)
+            {
+                _input.AdvanceTo(consumed);
+                return;
+            }
+
+            if (status == HttpParseStatus.Invalid)
+            {
+                var body = Encoding.UTF8.GetString(result.Buffer.ToArray());
+                _input.AdvanceTo(result.Buffer.End);
+                throw new HandshakeRejectedException(code, body, error);
+            }
+
+            _input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                throw new HandshakeRejectedException(0, "", "connection closed during the handshake");
+            }
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var reader = new WebSocketMessageReader(WebSocketRole.Client, 256 * 1024 * 1024, validateUtf8: false);
+        var message = new ArrayBufferWriter<byte>(65536);
+        var decoded = new ArrayBufferWriter<byte>(65536);
+        string? error = null;
+        try
+        {
+            while (true)
+            {
+                var result = await _input.ReadAsync(_stop.Token);
+                var buffer = result.Buffer;
+                var ended = false;
+                while (!ended)
+                {
+                    var status = reader.TryRead(ref buffer, message);
+                    if (status == WebSocketReadStatus.NeedMoreData)
+                    {
+                        break;
+                    }
+
+                    if (status == WebSocketReadStatus.Error)
+                    {
+                        error = "protocol error: " + WebSocketErrors.Describe(reader.Error);
+                        ended = true;
+                    }
+                    else if (status == WebSocketReadStatus.Control)
+                    {
+                        ended = await OnControlAsync(reader.ControlOpcode, reader.ControlPayload.ToArray());
+                    }
+                    else
+                    {
+                        var binary = reader.MessageOpcode == WebSocketOpcode.Binary;
+                        var payload = Decode(message.WrittenSpan, binary, decoded);
+                        message.ResetWrittenCount();
+                        if (payload is not null)
+                        {
+                            var gatewayMessage = new GatewayMessage(payload, binary);
+                            if (gatewayMessage.Seq is { } s)
+                            {
+                                LastSeq = s;
+                            }
+
+                            _received.Writer.TryWrite(new Received(gatewayMessage, null, null, null));
+                        }
+                    }
+                }
+
+                _input.AdvanceTo(buffer.Start, buffer.End);
+                if (ended || result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidDataException)
+        {
+            error = e.Message;
+        }
+
+        _received.Writer.TryWrite(new Received(null, CloseReceived?.Code, CloseReceived?.Reason, CloseReceived is null ? error ?? "connection ended without a close frame" : null));
+        _received.Writer.TryComplete();
+    }
+
+    private byte[]? Decode(ReadOnlySpan<byte> message, bool binary, ArrayBufferWriter<byte> decoded)
+    {
+        if (_decoder is not null)
+        {
+            var status = _decoder.Decode(message, decoded);
+            if (status == DecodeStatus.Invalid)
+            {
+                throw new InvalidDataException("decompression failed: " + _decoder.Error);
+            }
+
+            if (status == DecodeStatus.NeedMoreData)
+            {
+                return null;
+            }
+
+            var bytes = decoded.WrittenSpan.ToArray();
+            decoded.ResetWrittenCount();
+            return bytes;
+        }
+
+        if (binary)
+        {
+            // IDENTIFY compress:true: each binary message is a complete zlib stream.
+            if (ZlibPayload.TryDecompress(message, decoded, 256 * 1024 * 1024, out var problem) != DecodeStatus.Complete)
+            {
+                throw new InvalidDataException("payload decompression failed: " + problem);
+            }
+
+            var bytes = decoded.WrittenSpan.ToArray();
+            decoded.ResetWrittenCount();
+            return bytes;
+        }
+
+        return message.ToArray();
+    }
+
+    private async Task<bool> OnControlAsync(WebSocketOpcode opcode, byte[] payload)
+    {
+        if (opcode == WebSocketOpcode.Ping)
+        {
+            await SendFrameAsync(WebSocketOpcode.Pong, payload);
+            return false;
+        }
+
+        if (opcode != WebSocketOpcode.Close)
+        {
+            return false;
+        }
+
+        CloseReceived = WebSocketMessageReader.TryParseClosePayload(payload, out var code, out var reason) && payload.Length >= 2 ? (code, reason) : ((ushort)1005, "");
+        if (!_closeSent)
+        {
+            try
+            {
+                await CloseAsync(CloseReceived.Value.Code == 1005 ? (ushort)1000 : CloseReceived.Value.Code);
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                // The server already dropped the connection.
+            }
+        }
+
+        return true;
+    }
+
+    private static uint MaskKey() => (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
+
+    private readonly record struct Received(GatewayMessage? Message, ushort? CloseCode, string? CloseReason, string? Error);
+}
+
+/// <summary>The connection closed while a payload was awaited.</summary>
+public sealed class GatewayClosedException(ushort? code, string reason) : Exception($"gateway connection closed ({code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no close frame"}): {reason}")
+{
+    /// <summary>The close code, or null when the TCP connection ended without a close frame.</summary>
+    public ushort? Code { get; } = code;
+}
+
+/// <summary>The server answered the upgrade with something other than 101.</summary>
+public sealed class HandshakeRejectedException(int status, string response, string? reason) : Exception($"upgrade refused ({status}): {reason}")
+{
+    /// <summary>The HTTP status.</summary>
+    public int Status { get; } = status;
+
+    /// <summary>The raw response received.</summary>
+    public string Response { get; } = response;
+}
