@@ -112,7 +112,7 @@ internal sealed partial class ClientConnection
             session.Map.Reset(seq, snapshot.Position);
             reader = null;
             ct.ThrowIfCancellationRequested();
-            Attach(session, hold, resumeTarget: -1);
+            Attach(session, hold, resumeTarget: NoResume);
             hold = null;
         }
         catch (OperationCanceledException)

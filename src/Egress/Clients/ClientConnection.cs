@@ -75,8 +75,11 @@ internal sealed partial class ClientConnection
     /// <summary>Producer hold while catching up after the burst or a RESUME (relay state).</summary>
     public SnapshotHold? Hold { get; private set; }
 
-    /// <summary>During a RESUME replay, the ring position after which RESUMED is sent; -1 otherwise (relay state).</summary>
-    public long ResumeTarget { get; set; } = -1;
+    /// <summary>During a RESUME replay, the ring position after which RESUMED is sent; <see cref="NoResume"/> otherwise (relay state).</summary>
+    public long ResumeTarget { get; set; } = NoResume;
+
+    /// <summary><see cref="ResumeTarget"/> when no RESUMED is due (ring positions start at -1, so not -1).</summary>
+    public const long NoResume = long.MinValue;
 
     /// <summary>The worker's index for this client's ring (worker-owned).</summary>
     public int RingSlot { get; set; }

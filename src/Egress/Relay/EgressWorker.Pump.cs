@@ -39,7 +39,7 @@ internal sealed partial class EgressWorker
         }
 
         int max = MaxBatch;
-        if (client.ResumeTarget >= 0)
+        if (client.ResumeTarget != ClientConnection.NoResume)
         {
             // Replay exactly the missed events, then RESUMED, then live events.
             long remaining = client.ResumeTarget - reader.Position;
@@ -92,7 +92,7 @@ internal sealed partial class EgressWorker
         if (output.IsFaulted) return PumpResult.Removed;
         if (session.Map.AnchorCount > 32) session.Map.Prune(ring.OldestAvailable - 1);
         if (client.Hold is not null && reader.Lag <= _backpressure / 2) client.ReleaseHold();
-        if (client.ResumeTarget >= 0 && reader.Position >= client.ResumeTarget) WriteResumed(client, session);
+        if (client.ResumeTarget != ClientConnection.NoResume && reader.Position >= client.ResumeTarget) WriteResumed(client, session);
         return last - first + 1 >= max || reader.Lag > 0 ? PumpResult.More : PumpResult.Idle;
     }
 
@@ -177,7 +177,7 @@ internal sealed partial class EgressWorker
             session.Seq = seq;
             // RESUMED is not a ring event: a RESUME from its seq restarts after the replay's end.
             session.Map.Record(seq, client.ResumeTarget);
-            client.ResumeTarget = -1;
+            client.ResumeTarget = ClientConnection.NoResume;
         }
     }
 
