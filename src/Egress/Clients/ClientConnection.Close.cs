@@ -123,6 +123,8 @@ internal sealed partial class ClientConnection
         using var timeout = new CancellationTokenSource(_context.Options.CloseTimeout);
         PipeReader input = _transport.Input;
         var sink = new ArrayBufferWriter<byte>(256);
+        // A client that closed first only has to end TCP; one in a broken frame state is drained blindly.
+        bool discard = _peerClosed || _frames.Error != WebSocketError.None;
         try
         {
             while (true)
@@ -130,16 +132,19 @@ internal sealed partial class ClientConnection
                 ReadResult result = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 bool done = result.IsCompleted;
-                // After our close, only the peer's close frame matters: it proves ours arrived.
-                while (!done && !_peerClosed)
+                // After our close, only the peer's close frame matters: it proves ours arrived. Everything else is read
+                // and dropped: closing a socket with unread input makes the kernel send RST, which can destroy our close
+                // frame before the peer reads it.
+                while (!done && !discard)
                 {
                     WebSocketReadStatus status = _frames.TryRead(ref buffer, sink);
-                    if (status == WebSocketReadStatus.NeedMoreData) break;
-                    if (status == WebSocketReadStatus.Error || (status == WebSocketReadStatus.Control && _frames.ControlOpcode == WebSocketOpcode.Close)) done = true;
                     sink.ResetWrittenCount();
+                    if (status == WebSocketReadStatus.NeedMoreData) break;
+                    if (status == WebSocketReadStatus.Error) discard = true;
+                    else if (status == WebSocketReadStatus.Control && _frames.ControlOpcode == WebSocketOpcode.Close) done = true;
                 }
 
-                input.AdvanceTo(_peerClosed ? buffer.End : buffer.Start, buffer.End);
+                input.AdvanceTo(discard ? buffer.End : buffer.Start, buffer.End);
                 if (done) break;
             }
         }
