@@ -1,0 +1,165 @@
+using GatewayProxy.Egress.Server;
+using System.Buffers;
+using System.IO.Pipelines;
+using GatewayProxy.Egress.Metrics;
+using GatewayProxy.Egress.Relay;
+using GatewayProxy.Egress.Sessions;
+using GatewayProxy.Protocol.WebSockets;
+using Microsoft.Extensions.Logging;
+
+namespace GatewayProxy.Egress.Clients;
+
+/// <summary>Closing: one close frame with a code and reason that really reaches the peer, then an orderly teardown.</summary>
+internal sealed partial class ClientConnection
+{
+    private int _closeRequested;
+    private DisconnectReason _closeReason = DisconnectReason.Dropped;
+    private bool _keepSession = true;
+    private bool _peerClosed;
+    private ushort _closeCode;
+
+    /// <summary>True once a close was decided (by either side).</summary>
+    public bool IsCloseRequested => Volatile.Read(ref _closeRequested) != 0;
+
+    /// <summary>Closes the connection once: sends a close frame with <paramref name="code"/> and <paramref name="reason"/>
+    /// (none when <paramref name="code"/> is 0: the socket is already gone) and stops the read loop. Thread-safe.</summary>
+    /// <param name="code">The close code (0: no frame).</param>
+    /// <param name="reason">The close reason sent to the client.</param>
+    /// <param name="why">The metric label.</param>
+    /// <param name="keepSession">Whether the session stays resumable.</param>
+    /// <param name="peerClosed">True when answering the client's own close frame.</param>
+    public bool Close(ushort code, string reason, DisconnectReason why, bool keepSession, bool peerClosed = false)
+    {
+        if (Interlocked.Exchange(ref _closeRequested, 1) != 0) return false;
+        _closeReason = why;
+        _keepSession = keepSession;
+        _peerClosed = peerClosed;
+        _closeCode = code;
+        if (code != 0) Output.TryWriteClose(code, reason);
+        if (code >= 4000 && why != DisconnectReason.ClientClose && why != DisconnectReason.Shutdown)
+        {
+            EgressLog.ClosingClient(_context.Logger, ShardId, code, reason);
+        }
+
+        _closing.Cancel();
+        try
+        {
+            _transport.Input.CancelPendingRead();
+        }
+        catch (InvalidOperationException)
+        {
+            // Reader already completed.
+        }
+
+        return true;
+    }
+
+    private async Task TeardownAsync()
+    {
+        if (!IsCloseRequested) Close(0, string.Empty, DisconnectReason.Dropped, keepSession: true);
+        try
+        {
+            await _startTask.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+            // Ended by the close.
+        }
+
+        EgressWorker? worker = _worker;
+        if (worker is not null)
+        {
+            worker.Detach(this);
+            // Bounded: a worker that is gone (shutdown) releases everything it held anyway.
+            await WorkerReleased.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+
+        ReleaseHold();
+        ClientSession? session = Session;
+        if (session is not null)
+        {
+            // Resumable only when the code says so and the ring still holds the next event.
+            bool keep = _keepSession && _closeReason != DisconnectReason.Shutdown
+                && (session.Reader is null || !session.Reader.IsOverrun(session.Reader.Position + 1));
+            ReleaseSession(session, keep);
+        }
+
+        _sessionReleased.TrySetResult();
+        _context.Metrics.Disconnected(_closeReason);
+        await FinishTransportAsync().ConfigureAwait(false);
+        Output.Dispose();
+        _closing.Dispose();
+    }
+
+    private void ReleaseSession(ClientSession session, bool keep)
+    {
+        bool owned;
+        lock (session.SyncRoot)
+        {
+            owned = ReferenceEquals(session.Connection, this);
+            if (owned)
+            {
+                session.Connection = null;
+                session.DetachedAt = Environment.TickCount64;
+            }
+        }
+
+        if (owned && (!keep || session.Reader is null)) _context.Sessions.End(session);
+    }
+
+    /// <summary>Lets the close frame reach the peer: complete output (the send loop drains it, then shuts down the send side)
+    /// and wait, bounded, for the peer to close its side or answer with its own close frame.</summary>
+    private async Task FinishTransportAsync()
+    {
+        try
+        {
+            await _transport.Output.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already completed by the send loop.
+        }
+
+        using var timeout = new CancellationTokenSource(_context.Options.CloseTimeout);
+        PipeReader input = _transport.Input;
+        var sink = new ArrayBufferWriter<byte>(256);
+        // A client that closed first only has to end TCP; one in a broken frame state is drained blindly.
+        bool discard = _peerClosed || _frames.Error != WebSocketError.None;
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                bool done = result.IsCompleted;
+                // After our close, only the peer's close frame matters: it proves ours arrived. Everything else is read
+                // and dropped: closing a socket with unread input makes the kernel send RST, which can destroy our close
+                // frame before the peer reads it.
+                while (!done && !discard)
+                {
+                    WebSocketReadStatus status = _frames.TryRead(ref buffer, sink);
+                    sink.ResetWrittenCount();
+                    if (status == WebSocketReadStatus.NeedMoreData) break;
+                    if (status == WebSocketReadStatus.Error) discard = true;
+                    else if (status == WebSocketReadStatus.Control && _frames.ControlOpcode == WebSocketOpcode.Close) done = true;
+                }
+
+                input.AdvanceTo(discard ? buffer.End : buffer.Start, buffer.End);
+                if (done) break;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // Timed out or the socket is gone: either way nothing more can be delivered.
+        }
+
+        try
+        {
+            await input.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already completed.
+        }
+    }
+}

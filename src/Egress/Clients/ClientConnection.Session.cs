@@ -1,0 +1,282 @@
+using GatewayProxy.Egress.Server;
+using System.Buffers;
+using System.Text.Json;
+using GatewayProxy.Egress.Buffers;
+using GatewayProxy.Egress.Metrics;
+using GatewayProxy.Egress.Relay;
+using GatewayProxy.Egress.Sessions;
+using GatewayProxy.Protocol.Events;
+using GatewayProxy.Protocol.Gateway;
+using GatewayProxy.Protocol.Shards;
+using GatewayProxy.Ring;
+using Microsoft.Extensions.Logging;
+
+namespace GatewayProxy.Egress.Clients;
+
+/// <summary>Starting a session: IDENTIFY → READY + GUILD_CREATEs from a snapshot; RESUME → replay + RESUMED.</summary>
+internal sealed partial class ClientConnection
+{
+    private static readonly byte[] InvalidSessionFalse = BuildInvalidSession();
+
+    private void OnIdentify(JsonElement d)
+    {
+        EgressOptions options = _context.Options;
+        if (!IdentifyRequest.TryParse(d, out IdentifyRequest? request, out ushort code, out string? reason))
+        {
+            Close(code, reason!, code == 4004 ? DisconnectReason.AuthenticationFailed : code == 4010 ? DisconnectReason.InvalidShard : DisconnectReason.DecodeError, keepSession: false);
+            return;
+        }
+
+        if (options.ValidateToken && !IdentifyRequest.TokenMatches(request!.Token, options.Token))
+        {
+            Close(4004, "authentication failed: invalid token", DisconnectReason.AuthenticationFailed, keepSession: false);
+            return;
+        }
+
+        IShardDirectory shards = _context.Shards;
+        IShardFeed? feed = null;
+        if (request!.ShardCount == shards.TotalShards && request.ShardId >= shards.ShardStart && request.ShardId < shards.ShardEnd)
+        {
+            feed = shards.GetShard(request.ShardId);
+        }
+
+        if (feed is null)
+        {
+            Close(4010, $"invalid shard [{request.ShardId}, {request.ShardCount}]: this proxy serves shards {shards.ShardStart}..{shards.ShardEnd - 1} of {shards.TotalShards}",
+                DisconnectReason.InvalidShard, keepSession: false);
+            return;
+        }
+
+        var session = new ClientSession(ClientSession.NewId(), _context.Sessions.NextNumber(), request.Token, feed, default, request.PayloadCompression);
+        session.Connection = this;
+        Session = session;
+        _state = ConnectionState.Starting;
+        // Some libraries (Eris) send no heartbeat until READY, which may wait for the shard: not enforced until then.
+        Volatile.Write(ref _heartbeatEnforced, false);
+        if (request.PayloadCompression && Output.Transport == Protocol.Compression.TransportCompression.None)
+        {
+            Output.EnablePayloadCompression(options.PayloadCompressionThreshold, _context.Metrics.BytesFor(Output.Transport, payloadCompression: true));
+        }
+
+        _startTask = StartAsync(session, request, _closing.Token);
+    }
+
+    /// <summary>Waits for the shard, sends READY and one GUILD_CREATE/GUILD_DELETE per guild from one snapshot, then
+    /// hands the session to a worker reading the ring from the snapshot's position (nothing lost, nothing twice).</summary>
+    private async Task StartAsync(ClientSession session, IdentifyRequest request, CancellationToken ct)
+    {
+        SnapshotHold? hold = null;
+        RingReader? reader = null;
+        try
+        {
+            IShardFeed feed = session.Feed;
+            if (!feed.IsReady) await feed.WaitReadyAsync(ct).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+
+            RingBuffer<PayloadSlot<EventMeta>> ring = feed.Ring;
+            IShardSnapshot snapshot = feed.TakeSnapshot();
+            hold = SnapshotHold.TryCreate(ring, snapshot.Position, _context.Options.SnapshotHold);
+            for (int attempt = 0; hold is null && attempt < 2 && _context.Options.SnapshotHold > TimeSpan.Zero; attempt++)
+            {
+                // The cache lagged the ring by more than its size: a fresher snapshot can be held.
+                snapshot = feed.TakeSnapshot();
+                hold = SnapshotHold.TryCreate(ring, snapshot.Position, _context.Options.SnapshotHold);
+            }
+
+            reader = ring.AddReader(snapshot.Position);
+            ulong botUserId = _context.Options.BotUserIdOverride ?? ReadUserId(snapshot.BotUserJson);
+            var guildOptions = new GuildCreateOptions(request.LargeThreshold,
+                (request.Intents & IdentifyRequest.GuildPresencesIntent) != 0, (request.Intents & IdentifyRequest.GuildMembersIntent) != 0, botUserId);
+            var guilds = new List<ulong>(snapshot.GuildCount);
+            foreach (ulong id in snapshot.GuildIds) guilds.Add(id);
+
+            using var scratch = new PooledBufferWriter(16 * 1024);
+            ReadyWriter.Write(scratch, snapshot.BotUserJson, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(guilds), session.Id,
+                _context.ResumeUrl, feed.ShardId, _context.Shards.TotalShards, snapshot.ApplicationJson);
+            if (!Output.TrySend(scratch.WrittenSpan)) return;
+            _context.Sessions.Add(session);
+
+            long seq = ReadyWriter.ReadySequence;
+            foreach (ulong guildId in guilds)
+            {
+                seq++;
+                scratch.Reset();
+                WriteGuild(scratch, snapshot, guildId, seq, guildOptions);
+                if (!Output.TrySend(scratch.WrittenSpan)) return;
+                // Let the socket set the pace: the burst may be megabytes.
+                if (Output.IsFlushPending) await Output.WhenFlushedAsync().WaitAsync(ct).ConfigureAwait(false);
+            }
+
+            session.Seq = seq;
+            session.Reader = reader;
+            session.Map.Reset(seq, snapshot.Position);
+            reader = null;
+            ct.ThrowIfCancellationRequested();
+            Attach(session, hold, resumeTarget: NoResume);
+            hold = null;
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection is closing.
+        }
+        catch (Exception e)
+        {
+            EgressLog.StartFailed(_context.Logger, e, session.Feed.ShardId);
+            Close(4000, "unknown error: the proxy could not start the session", DisconnectReason.DecodeError, keepSession: false);
+        }
+        finally
+        {
+            hold?.Release();
+            reader?.Dispose();
+        }
+    }
+
+    private static void WriteGuild(PooledBufferWriter scratch, IShardSnapshot snapshot, ulong guildId, long seq, in GuildCreateOptions options)
+    {
+        if (!snapshot.IsUnavailable(guildId))
+        {
+            ReadyWriter.WriteDispatchHead(scratch, "GUILD_CREATE"u8, seq);
+            if (snapshot.TryWriteGuildCreate(guildId, scratch, options))
+            {
+                scratch.Write("}"u8);
+                return;
+            }
+
+            // The guild vanished from the cache: every READY guild must still be answered (discord.js waits for each).
+            scratch.Reset();
+        }
+
+        ReadyWriter.WriteUnavailableGuild(scratch, guildId, seq);
+    }
+
+    private static ulong ReadUserId(ReadOnlySpan<byte> userJson) =>
+        EnvelopeScanner.TryFindProperty(userJson, "id"u8, out int start, out int length, out _)
+        && EnvelopeScanner.TryParseSnowflake(userJson.Slice(start, length), out ulong id) ? id : 0;
+
+    private void OnResume(JsonElement d)
+    {
+        if (d.ValueKind != JsonValueKind.Object
+            || !d.TryGetProperty("token", out JsonElement token) || token.ValueKind != JsonValueKind.String
+            || !d.TryGetProperty("session_id", out JsonElement sessionId) || sessionId.ValueKind != JsonValueKind.String)
+        {
+            Close(4002, "decode error: RESUME needs token, session_id and seq", DisconnectReason.DecodeError, keepSession: true);
+            return;
+        }
+
+        long seq = 0;
+        if (d.TryGetProperty("seq", out JsonElement seqValue) && seqValue.ValueKind == JsonValueKind.Number && !seqValue.TryGetInt64(out seq))
+        {
+            seq = -1;
+        }
+
+        string givenToken = token.GetString()!;
+        if (_context.Options.ValidateToken && !IdentifyRequest.TokenMatches(givenToken, _context.Options.Token))
+        {
+            Close(4004, "authentication failed: invalid token", DisconnectReason.AuthenticationFailed, keepSession: false);
+            return;
+        }
+
+        if (!_context.Sessions.TryGet(sessionId.GetString()!, out ClientSession? session)
+            || (!_context.Options.ValidateToken && !IdentifyRequest.TokenMatches(givenToken, session!.Token)))
+        {
+            SendInvalidSession();
+            return;
+        }
+
+        _state = ConnectionState.Starting;
+        _startTask = ResumeAsync(session!, seq, _closing.Token);
+    }
+
+    /// <summary>Takes the session over (closing a previous connection still holding it), then replays from the ring
+    /// every event after <paramref name="seq"/> with the same client sequence numbers, then RESUMED.</summary>
+    private async Task ResumeAsync(ClientSession session, long seq, CancellationToken ct)
+    {
+        try
+        {
+            if (!await TryClaimAsync(session, ct).ConfigureAwait(false))
+            {
+                SendInvalidSession();
+                return;
+            }
+
+            Session = session;
+            RingBuffer<PayloadSlot<EventMeta>> ring = session.Feed.Ring;
+            SnapshotHold? hold = null;
+            bool ok = session.Map.TryGetRingPosition(seq, session.Seq, out long position);
+            if (ok)
+            {
+                hold = SnapshotHold.TryCreate(ring, position, _context.Options.SnapshotHold);
+                // The ring must still hold every event after the position.
+                ok = position + 1 > ring.Cursor || !ring.IsOverrun(position + 1);
+            }
+
+            if (!ok)
+            {
+                hold?.Release();
+                ReleaseSession(session, keep: true);
+                Session = null;
+                SendInvalidSession();
+                return;
+            }
+
+            session.Reader?.Dispose();
+            session.Reader = ring.AddReader(position);
+            session.Seq = seq;
+            session.Map.TruncateAfter(seq);
+            if (session.PayloadCompression && Output.Transport == Protocol.Compression.TransportCompression.None)
+            {
+                Output.EnablePayloadCompression(_context.Options.PayloadCompressionThreshold, _context.Metrics.BytesFor(Output.Transport, payloadCompression: true));
+            }
+
+            ct.ThrowIfCancellationRequested();
+            Attach(session, hold, resumeTarget: Math.Max(position, ring.Cursor));
+        }
+        catch (OperationCanceledException)
+        {
+            // Closing.
+        }
+        catch (TimeoutException)
+        {
+            SendInvalidSession();
+        }
+    }
+
+    private async Task<bool> TryClaimAsync(ClientSession session, CancellationToken ct)
+    {
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            ClientConnection? holder;
+            lock (session.SyncRoot)
+            {
+                if (session.Ended) return false;
+                holder = session.Connection;
+                if (holder is null)
+                {
+                    session.Connection = this;
+                    return true;
+                }
+            }
+
+            if (ReferenceEquals(holder, this)) return false;
+            // The old socket is probably a zombie the client already gave up on: close it and wait until it lets go.
+            holder.Close(4009, "session resumed on another connection", DisconnectReason.Replaced, keepSession: true);
+            await holder.SessionReleased.WaitAsync(_context.Options.CloseTimeout + TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        }
+
+        return false;
+    }
+
+    /// <summary>op 9 <c>d:false</c>, flushed; the socket stays open and the client may IDENTIFY on it (as Discord allows).</summary>
+    private void SendInvalidSession()
+    {
+        _state = ConnectionState.AwaitingIdentify;
+        Output.TrySend(InvalidSessionFalse);
+    }
+
+    private static byte[] BuildInvalidSession()
+    {
+        var writer = new System.Buffers.ArrayBufferWriter<byte>(48);
+        GatewayPayloads.WriteInvalidSession(writer, resumable: false);
+        return writer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,158 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using GatewayProxy.Egress.Metrics;
+using GatewayProxy.Egress.Relay;
+using GatewayProxy.Egress.Routing;
+using GatewayProxy.Egress.Server;
+using GatewayProxy.Egress.Sessions;
+using GatewayProxy.Protocol.Compression;
+using GatewayProxy.Protocol.Events;
+using GatewayProxy.Protocol.Gateway;
+using GatewayProxy.Protocol.WebSockets;
+using GatewayProxy.Ring;
+
+namespace GatewayProxy.Egress.Clients;
+
+/// <summary>One client WebSocket after the upgrade: reads its commands, starts or resumes its session, and hands the
+/// session to a relay worker for live events. Split by concern: Read (frames, opcodes), Session (IDENTIFY, READY burst,
+/// RESUME), Commands (op 3/4/8/31 upstream), Close (closing and teardown).</summary>
+/// <remarks>
+/// The read loop is the connection's only long-lived async flow and it is idle between client payloads (a heartbeat
+/// every ~41 s): live events never go through it. A session start runs as a second flow until the READY/GUILD_CREATE
+/// burst is sent, so heartbeats keep being answered while a client waits for its shard.
+/// </remarks>
+internal sealed partial class ClientConnection
+{
+    private readonly EgressContext _context;
+    private readonly IDuplexPipe _transport;
+    private readonly WebSocketMessageReader _frames;
+    private readonly ArrayBufferWriter<byte> _message;
+    private readonly ClientRateLimiter _rate = new();
+    private readonly CancellationTokenSource _closing = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _sessionReleased = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _workerReleased = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile ConnectionState _state;
+    private Task _startTask = Task.CompletedTask;
+    private long _lastHeartbeat;
+    private bool _heartbeatEnforced;
+    private EgressWorker? _worker;
+
+    public ClientConnection(EgressContext context, IDuplexPipe transport, TransportCompression compression)
+    {
+        _context = context;
+        _transport = transport;
+        Output = new ClientOutput(transport.Output, compression, context.Metrics.BytesFor(compression, payloadCompression: false));
+        _frames = new WebSocketMessageReader(WebSocketRole.Server, context.Options.MaxClientPayloadBytes);
+        _message = new ArrayBufferWriter<byte>(Math.Min(context.Options.MaxClientPayloadBytes, 4096));
+        _lastHeartbeat = Environment.TickCount64;
+        _heartbeatEnforced = true;
+    }
+
+    /// <summary>Where the connection is in its life.</summary>
+    private enum ConnectionState
+    {
+        /// <summary>HELLO sent; waiting for IDENTIFY or RESUME (again after INVALID_SESSION).</summary>
+        AwaitingIdentify,
+        /// <summary>IDENTIFY or RESUME accepted; waiting for the shard, sending the burst or taking over the session.</summary>
+        Starting,
+        /// <summary>Attached to a relay worker.</summary>
+        Live,
+    }
+
+    /// <summary>Everything sent to the client.</summary>
+    public ClientOutput Output { get; }
+
+    /// <summary>The session, once IDENTIFY or RESUME succeeded.</summary>
+    public ClientSession? Session { get; private set; }
+
+    /// <summary>The session's ring (relay state, owned by the worker while attached).</summary>
+    public RingBuffer<PayloadSlot<EventMeta>>? Ring { get; private set; }
+
+    /// <summary>The shard's soundboard reply router.</summary>
+    public SoundboardRouter? Router { get; private set; }
+
+    /// <summary>Producer hold while catching up after the burst or a RESUME (relay state).</summary>
+    public SnapshotHold? Hold { get; private set; }
+
+    /// <summary>During a RESUME replay, the ring position after which RESUMED is sent; <see cref="NoResume"/> otherwise (relay state).</summary>
+    public long ResumeTarget { get; set; } = NoResume;
+
+    /// <summary><see cref="ResumeTarget"/> when no RESUMED is due (ring positions start at -1, so not -1).</summary>
+    public const long NoResume = long.MinValue;
+
+    /// <summary>The worker's index for this client's ring (worker-owned).</summary>
+    public int RingSlot { get; set; }
+
+    /// <summary>The shard id (metrics), -1 before IDENTIFY/RESUME.</summary>
+    public int ShardId => Session?.Feed.ShardId ?? -1;
+
+    /// <summary>Completes when the connection is fully torn down.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>Completes when this connection no longer holds its session (a RESUME elsewhere may take it).</summary>
+    public Task SessionReleased => _sessionReleased.Task;
+
+    /// <summary>Completes when the relay worker has dropped this client (or it was never attached).</summary>
+    public Task WorkerReleased => _workerReleased.Task;
+
+    /// <summary>The client's current lag in events (0 when not relaying).</summary>
+    public long Lag => _state == ConnectionState.Live ? Session?.Reader?.Lag ?? 0 : 0;
+
+    /// <summary>Runs the connection to its end (the caller disposes the transport afterwards).</summary>
+    public async Task RunAsync()
+    {
+        _context.Connections.TryAdd(this, 0);
+        try
+        {
+            var helloWriter = new ArrayBufferWriter<byte>(64);
+            GatewayPayloads.WriteHello(helloWriter, _context.Options.HeartbeatIntervalMs);
+            Output.TrySend(helloWriter.WrittenSpan);
+            await ReadLoopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await TeardownAsync().ConfigureAwait(false);
+            _context.Connections.TryRemove(this, out _);
+            _completion.TrySetResult();
+        }
+    }
+
+    /// <summary>Called by the maintenance tick: closes a client that stopped heartbeating.</summary>
+    public void CheckHeartbeat(long nowMs)
+    {
+        // Not while the client waits for READY: some libraries (Eris) send no heartbeat until READY/RESUMED.
+        if (!Volatile.Read(ref _heartbeatEnforced) || IsCloseRequested) return;
+        long silent = nowMs - Volatile.Read(ref _lastHeartbeat);
+        if (silent <= _context.HeartbeatTimeoutMs) return;
+        Close(4009, $"session timed out: no heartbeat for {silent} ms (interval {_context.Options.HeartbeatIntervalMs} ms)",
+            DisconnectReason.HeartbeatTimeout, keepSession: false);
+    }
+
+    /// <summary>Called by the worker when it dropped this client.</summary>
+    public void OnWorkerReleased() => _workerReleased.TrySetResult();
+
+    /// <summary>Releases the producer hold (worker-owned while attached).</summary>
+    public void ReleaseHold()
+    {
+        SnapshotHold? hold = Hold;
+        Hold = null;
+        hold?.Release();
+    }
+
+    private void Attach(ClientSession session, SnapshotHold? hold, long resumeTarget)
+    {
+        Ring = session.Feed.Ring;
+        Router = _context.RouterFor(session.Feed.ShardId);
+        Hold = hold;
+        ResumeTarget = resumeTarget;
+        Volatile.Write(ref _lastHeartbeat, Environment.TickCount64);
+        Volatile.Write(ref _heartbeatEnforced, true);
+        EgressWorker worker = _context.PickWorker();
+        _worker = worker;
+        _workerReleased = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Output.WakeOnFlush = worker.Signal;
+        _state = ConnectionState.Live;
+        worker.Attach(this);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace GatewayProxy.Egress.Clients;
+
+/// <summary>What a client's IDENTIFY asked for, parsed leniently the way real libraries send it.</summary>
+/// <remarks>Accepted quirks (PROTOCOL.md): a <c>Bot </c> token prefix; <c>shard</c> missing (= [0, 1]); <c>compress</c> as a
+/// bool or a string; <c>large_threshold</c> missing (50) or out of range (clamped); extra keys, any <c>properties</c>.</remarks>
+internal sealed record IdentifyRequest(string Token, int ShardId, int ShardCount, long Intents, int LargeThreshold, bool PayloadCompression)
+{
+    /// <summary>GUILD_PRESENCES.</summary>
+    public const long GuildPresencesIntent = 1 << 8;
+
+    /// <summary>GUILD_MEMBERS.</summary>
+    public const long GuildMembersIntent = 1 << 1;
+
+    /// <summary>Parses IDENTIFY's <c>d</c>; false with the close code and reason to send.</summary>
+    public static bool TryParse(JsonElement d, out IdentifyRequest? request, out ushort closeCode, out string? reason)
+    {
+        request = null;
+        closeCode = 4002;
+        if (d.ValueKind != JsonValueKind.Object)
+        {
+            reason = "decode error: IDENTIFY d must be an object";
+            return false;
+        }
+
+        if (!d.TryGetProperty("token", out JsonElement token) || token.ValueKind != JsonValueKind.String)
+        {
+            closeCode = 4004;
+            reason = "authentication failed: IDENTIFY needs a token string";
+            return false;
+        }
+
+        int shardId = 0, shardCount = 1;
+        if (d.TryGetProperty("shard", out JsonElement shard) && shard.ValueKind != JsonValueKind.Null)
+        {
+            if (shard.ValueKind != JsonValueKind.Array || shard.GetArrayLength() != 2
+                || !shard[0].TryGetInt32(out shardId) || !shard[1].TryGetInt32(out shardCount))
+            {
+                closeCode = 4010;
+                reason = "invalid shard: IDENTIFY shard must be [shard_id, num_shards]";
+                return false;
+            }
+        }
+
+        long intents = 0;
+        if (d.TryGetProperty("intents", out JsonElement intentsValue) && intentsValue.ValueKind != JsonValueKind.Null)
+        {
+            if (intentsValue.ValueKind != JsonValueKind.Number || !intentsValue.TryGetInt64(out intents) || intents < 0)
+            {
+                closeCode = 4013;
+                reason = "invalid intents: intents must be a non-negative integer";
+                return false;
+            }
+        }
+
+        int largeThreshold = 50;
+        if (d.TryGetProperty("large_threshold", out JsonElement large) && large.ValueKind == JsonValueKind.Number && large.TryGetDouble(out double value))
+        {
+            largeThreshold = (int)Math.Clamp(value, 50, 250);
+        }
+
+        // Only JSON true means payload compression; a string such as "zlib-stream" (oceanic.js) refers to the transport
+        // compression already chosen in the URL.
+        bool compress = d.TryGetProperty("compress", out JsonElement compressValue) && compressValue.ValueKind == JsonValueKind.True;
+
+        request = new IdentifyRequest(token.GetString()!, shardId, shardCount, intents, largeThreshold, compress);
+        reason = null;
+        closeCode = 0;
+        return true;
+    }
+
+    /// <summary>Constant-time token check; a <c>Bot </c> prefix on either side is ignored.</summary>
+    public static bool TokenMatches(string given, string expected)
+    {
+        byte[] a = Encoding.UTF8.GetBytes(StripBot(given));
+        byte[] b = Encoding.UTF8.GetBytes(StripBot(expected));
+        return CryptographicOperations.FixedTimeEquals(a, b);
+    }
+
+    private static string StripBot(string token)
+    {
+        string trimmed = token.Trim();
+        return trimmed.StartsWith("Bot ", StringComparison.OrdinalIgnoreCase) ? trimmed[4..].Trim() : trimmed;
+    }
+}

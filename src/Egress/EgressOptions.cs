@@ -1,0 +1,81 @@
+using System.Net;
+using GatewayProxy.Protocol.Http;
+using Prometheus;
+
+namespace GatewayProxy.Egress;
+
+/// <summary>How the client-facing side listens and treats clients.</summary>
+public sealed class EgressOptions
+{
+    /// <summary>Address to listen on.</summary>
+    public IPAddress BindAddress { get; set; } = IPAddress.Any;
+
+    /// <summary>Port to listen on; 0 picks a free one (tests).</summary>
+    public int Port { get; set; } = 7878;
+
+    /// <summary>The bot token clients must IDENTIFY with (with or without a <c>Bot </c> prefix).</summary>
+    public string Token { get; set; } = string.Empty;
+
+    /// <summary>When false, any token is accepted (the reference implementation's <c>validate_token</c>).</summary>
+    public bool ValidateToken { get; set; } = true;
+
+    /// <summary>A client whose output is backed up and that lags more than this many events is closed with 4000.</summary>
+    public int Backpressure { get; set; } = 100;
+
+    /// <summary>How long a session stays resumable after its socket is gone.</summary>
+    public TimeSpan SessionTtl { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>The URL clients are told to resume at (READY <c>resume_gateway_url</c>); default ws://{bind or 127.0.0.1}:{port}.</summary>
+    public string? ExternallyAccessibleUrl { get; set; }
+
+    /// <summary>HELLO <c>heartbeat_interval</c>.</summary>
+    public int HeartbeatIntervalMs { get; set; } = 41250;
+
+    /// <summary>Slack beyond 1.5 heartbeat intervals before a silent client is closed with 4009.</summary>
+    public TimeSpan HeartbeatGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Relay workers (each drains many clients).</summary>
+    public int WorkerCount { get; set; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Largest payload a client may send (Discord: 4096 bytes; more is closed with 4002).</summary>
+    public int MaxClientPayloadBytes { get; set; } = 4096;
+
+    /// <summary>Size limits for the HTTP request line and headers.</summary>
+    public HttpRequestLimits HttpLimits { get; set; } = HttpRequestLimits.Default;
+
+    /// <summary>Where egress metrics are registered (and what /metrics serves).</summary>
+    public CollectorRegistry Metrics { get; set; } = Prometheus.Metrics.DefaultRegistry;
+
+    /// <summary>The bot's user id for GUILD_CREATE member rules, when the cache's READY user should not be used.</summary>
+    public ulong? BotUserIdOverride { get; set; }
+
+    /// <summary>A connection whose HTTP request is not complete after this long is dropped (slowloris).</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a client sending its READY/GUILD_CREATE burst (or a RESUME replay) may hold its shard's producer.</summary>
+    public TimeSpan SnapshotHold { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a closing connection waits for its close frame to be delivered before the socket is dropped.</summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Payloads larger than this are zlib-compressed when a client asked for IDENTIFY <c>compress: true</c>.</summary>
+    public int PayloadCompressionThreshold { get; set; } = 1024;
+
+    /// <summary>Checks the options; throws naming the first bad one.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(BindAddress);
+        ArgumentOutOfRangeException.ThrowIfNegative(Port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65535);
+        ArgumentNullException.ThrowIfNull(Token);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Backpressure, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(HeartbeatIntervalMs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(WorkerCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxClientPayloadBytes, 16);
+        ArgumentNullException.ThrowIfNull(HttpLimits);
+        ArgumentNullException.ThrowIfNull(Metrics);
+        if (SessionTtl < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(SessionTtl), SessionTtl, "must not be negative");
+        if (HandshakeTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(HandshakeTimeout), HandshakeTimeout, "must be positive");
+        if (ValidateToken && string.IsNullOrWhiteSpace(Token)) throw new ArgumentException("Token is required when ValidateToken is on.", nameof(Token));
+    }
+}

@@ -1,0 +1,56 @@
+using System.Buffers;
+using System.Text.Json;
+using GatewayProxy.Egress.Clients;
+using GatewayProxy.Egress.Server;
+
+namespace GatewayProxy.Egress.Http;
+
+/// <summary>The /health body: per shard status, latency, guilds and clients; healthy when every shard is ready.</summary>
+/// <remarks>Carries no token and no session ids: it may be exposed to load balancers and dashboards.</remarks>
+internal static class HealthReport
+{
+    public static byte[] Build(EgressContext context, out bool healthy)
+    {
+        IShardDirectory shards = context.Shards;
+        int count = Math.Max(0, shards.ShardEnd - shards.ShardStart);
+        var clients = new int[count];
+        foreach (ClientConnection connection in context.Connections.Keys)
+        {
+            int index = connection.ShardId - shards.ShardStart;
+            if ((uint)index < (uint)count) clients[index]++;
+        }
+
+        healthy = true;
+        var buffer = new ArrayBufferWriter<byte>(256 + (count * 96));
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("shards"u8);
+            for (int i = 0; i < count; i++)
+            {
+                int id = shards.ShardStart + i;
+                IShardFeed? feed = shards.GetShard(id);
+                bool ready = feed is not null && feed.IsReady;
+                healthy &= ready;
+                writer.WriteStartObject();
+                writer.WriteNumber("id"u8, id);
+                writer.WriteString("status"u8, feed?.Status ?? "missing");
+                writer.WriteBoolean("ready"u8, ready);
+                if (feed?.LatencyMs is double latency) writer.WriteNumber("latency_ms"u8, Math.Round(latency, 1));
+                else writer.WriteNull("latency_ms"u8);
+                writer.WriteNumber("guilds"u8, ready ? feed!.TakeSnapshot().GuildCount : 0);
+                writer.WriteNumber("clients"u8, clients[i]);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteBoolean("ready"u8, healthy);
+            writer.WriteNumber("total_shards"u8, shards.TotalShards);
+            writer.WriteNumber("clients"u8, context.Connections.Count);
+            writer.WriteNumber("sessions"u8, context.Sessions.Count);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

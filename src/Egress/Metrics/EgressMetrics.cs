@@ -1,0 +1,61 @@
+using GatewayProxy.Protocol.Compression;
+using Prometheus;
+
+namespace GatewayProxy.Egress.Metrics;
+
+/// <summary>Egress's Prometheus metrics, with every labelled child cached up front (no WithLabels on a hot path).</summary>
+internal sealed class EgressMetrics
+{
+    private readonly Gauge _clients;
+    private readonly Gauge _lag;
+    private readonly Counter.Child[] _disconnects;
+    private readonly Counter.Child[] _bytes;
+    private readonly Counter.Child[] _droppedCommands;
+
+    public EgressMetrics(CollectorRegistry registry)
+    {
+        IMetricFactory factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        _clients = factory.CreateGauge("gateway_clients", "Connected clients per shard (sessions with a live socket).", ["shard"]);
+        _lag = factory.CreateGauge("gateway_client_lag", "Largest number of events a client of the shard is behind.", ["shard"]);
+        Counter disconnects = factory.CreateCounter("gateway_client_disconnects_total", "Client connections ended, by reason.", ["reason"]);
+        _disconnects = new Counter.Child[DisconnectReasons.Count];
+        for (int i = 0; i < _disconnects.Length; i++) _disconnects[i] = disconnects.WithLabels(DisconnectReasons.ToLabel((DisconnectReason)i));
+        Counter bytes = factory.CreateCounter("gateway_egress_bytes_total", "Bytes written to clients (after compression), by compression.", ["compression"]);
+        _bytes = [bytes.WithLabels("none"), bytes.WithLabels("zlib-stream"), bytes.WithLabels("zstd-stream"), bytes.WithLabels("zlib-payload")];
+        NativeBytes = factory.CreateGauge("gateway_zlib_native_bytes", "Native memory held by client compressors (zlib and zstd contexts).");
+        Sessions = factory.CreateGauge("gateway_sessions", "Client sessions, including detached ones that can still be resumed.");
+        Counter dropped = factory.CreateCounter("gateway_client_commands_dropped_total",
+            "Client commands not sent upstream because the shard's send limiter was full, by opcode.", ["op"]);
+        _droppedCommands = [dropped.WithLabels("3"), dropped.WithLabels("4"), dropped.WithLabels("8"), dropped.WithLabels("31")];
+    }
+
+    /// <summary>Sum of the clients' compressor native memory.</summary>
+    public Gauge NativeBytes { get; }
+
+    /// <summary>Session count.</summary>
+    public Gauge Sessions { get; }
+
+    /// <summary>Counts one disconnect.</summary>
+    public void Disconnected(DisconnectReason reason) => _disconnects[(int)reason].Inc();
+
+    /// <summary>The bytes counter for a client's output mode.</summary>
+    public Counter.Child BytesFor(TransportCompression transport, bool payloadCompression) => transport switch
+    {
+        TransportCompression.ZlibStream => _bytes[1],
+        TransportCompression.ZstdStream => _bytes[2],
+        _ => payloadCompression ? _bytes[3] : _bytes[0],
+    };
+
+    /// <summary>The per-shard client gauge child.</summary>
+    public Gauge.Child ClientsFor(int shard) => _clients.WithLabels(shard.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The per-shard lag gauge child.</summary>
+    public Gauge.Child LagFor(int shard) => _lag.WithLabels(shard.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Counts a command dropped because the shard limiter was full.</summary>
+    public void CommandDropped(int op)
+    {
+        int index = op switch { 3 => 0, 4 => 1, 8 => 2, _ => 3 };
+        _droppedCommands[index].Inc();
+    }
+}

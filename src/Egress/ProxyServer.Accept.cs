@@ -1,0 +1,221 @@
+using GatewayProxy.Egress.Server;
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using GatewayProxy.Egress.Clients;
+using GatewayProxy.Protocol.Compression;
+using GatewayProxy.Protocol.Http;
+using Microsoft.Extensions.Logging;
+using Pipelines.Sockets.Unofficial;
+
+namespace GatewayProxy.Egress;
+
+/// <summary>Accepting sockets, reading the HTTP request, and routing it.</summary>
+/// <remarks>
+/// Own accept loop over Pipelines.Sockets.Unofficial's <see cref="SocketConnection"/> rather than its SocketServer:
+/// SocketServer does not expose the bound port (Port = 0 in tests) and disposes a connection as soon as the handler
+/// returns. Here a connection is disposed only after its output was completed and drained (or the peer closed), so a
+/// close frame or an HTTP error body always reaches the peer.
+/// </remarks>
+public sealed partial class ProxyServer
+{
+    // Sends: pause a client's writer at 1 MiB unsent (the relay then parks it); receives: client payloads are tiny.
+    private static readonly PipeOptions SendOptions = new(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024,
+        minimumSegmentSize: 16 * 1024, useSynchronizationContext: false);
+    private static readonly PipeOptions ReceiveOptions = new(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024,
+        minimumSegmentSize: 4096, useSynchronizationContext: false);
+
+    private async Task AcceptLoopAsync()
+    {
+        CancellationToken ct = _stop.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                // A connection reset while queued, or descriptors exhausted: keep accepting.
+                EgressLog.AcceptFailed(_context.Logger, e.SocketErrorCode);
+                continue;
+            }
+
+            SocketConnection.SetRecommendedServerOptions(socket);
+            SocketConnection connection = SocketConnection.Create(socket, SendOptions, ReceiveOptions);
+            _ = HandleConnectionAsync(connection);
+        }
+    }
+
+    private async Task HandleConnectionAsync(SocketConnection connection)
+    {
+        try
+        {
+            await ServeAsync(connection).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            EgressLog.ConnectionFailed(_context.Logger, e);
+        }
+        finally
+        {
+            connection.Dispose();
+        }
+    }
+
+    private async Task ServeAsync(IDuplexPipe transport)
+    {
+        HttpRequest? request;
+        using (var handshakeTimeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+        {
+            handshakeTimeout.CancelAfter(_context.Options.HandshakeTimeout);
+            try
+            {
+                request = await ReadRequestAsync(transport, handshakeTimeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Slowloris or shutdown: drop without a word.
+                request = null;
+            }
+        }
+
+        if (request is null)
+        {
+            await CloseTransportAsync(transport).ConfigureAwait(false);
+            return;
+        }
+
+        if (await TryServeHttpAsync(transport, request).ConfigureAwait(false)) return;
+
+        if (!TryAcceptUpgrade(transport, request, out TransportCompression compression))
+        {
+            await CloseTransportAsync(transport).ConfigureAwait(false);
+            return;
+        }
+
+        var client = new ClientConnection(_context, transport, compression);
+        await client.RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Reads one HTTP request; null (after answering an invalid one) when there is none.</summary>
+    private async Task<HttpRequest?> ReadRequestAsync(IDuplexPipe transport, CancellationToken ct)
+    {
+        PipeReader input = transport.Input;
+        while (true)
+        {
+            ReadResult result = await input.ReadAsync(ct).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            HttpParseStatus status = HttpRequestParser.TryParse(buffer, _context.Options.HttpLimits, out HttpRequest? request, out SequencePosition consumed,
+                out int errorStatus, out string? errorReason);
+            if (status == HttpParseStatus.Complete)
+            {
+                input.AdvanceTo(consumed);
+                return request;
+            }
+
+            if (status == HttpParseStatus.Invalid)
+            {
+                input.AdvanceTo(buffer.End);
+                WriteText(transport.Output, errorStatus, errorReason ?? "bad request");
+                return null;
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted) return null;
+        }
+    }
+
+    /// <summary>Checks the upgrade and the gateway query, answering 101 or an error that says why.</summary>
+    private bool TryAcceptUpgrade(IDuplexPipe transport, HttpRequest request, out TransportCompression compression)
+    {
+        compression = TransportCompression.None;
+        if (!WebSocketHandshake.TryValidateUpgrade(request, out int status, out string? reason))
+        {
+            if (status == 426)
+            {
+                WebSocketHandshake.WriteUpgradeRequired(transport.Output, reason ?? "WebSocket upgrade required");
+            }
+            else
+            {
+                WriteText(transport.Output, status, reason ?? "bad WebSocket upgrade");
+            }
+
+            return false;
+        }
+
+        // Refused at the upgrade with a body that says why: a 4xxx close would make libraries reconnect in a loop.
+        string? encoding = request.GetQueryValue("encoding");
+        if (encoding is not null && !string.Equals(encoding, "json", StringComparison.OrdinalIgnoreCase))
+        {
+            WriteText(transport.Output, 400, string.Equals(encoding, "etf", StringComparison.OrdinalIgnoreCase)
+                ? "etf encoding is not supported; connect with encoding=json"
+                : $"encoding '{encoding}' is not supported; connect with encoding=json");
+            return false;
+        }
+
+        string? version = request.GetQueryValue("v");
+        if (version is not null && version != "10")
+        {
+            WriteText(transport.Output, 400, $"gateway version v={version} is not supported; this proxy speaks v=10");
+            return false;
+        }
+
+        string? compress = request.GetQueryValue("compress");
+        if (!TransportCompressions.TryParse(compress, out compression))
+        {
+            WriteText(transport.Output, 400, $"compress={compress} is not supported; use zlib-stream or zstd-stream");
+            return false;
+        }
+
+        WebSocketHandshake.WriteSwitchingProtocols(transport.Output, request.WebSocketKey!);
+        return true;
+    }
+
+    private static void WriteText(PipeWriter output, int status, string text)
+    {
+        byte[] body = System.Text.Encoding.UTF8.GetBytes(text);
+        WebSocketHandshake.WriteResponse(output, status, ReasonPhrase(status), "text/plain; charset=utf-8", body);
+    }
+
+    private static string ReasonPhrase(int status) => status switch
+    {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        413 => "Payload Too Large",
+        414 => "URI Too Long",
+        426 => "Upgrade Required",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "Error",
+    };
+
+    /// <summary>Flushes what was written (a response), completes the output and waits, bounded, for the peer to close.</summary>
+    private async Task CloseTransportAsync(IDuplexPipe transport)
+    {
+        try
+        {
+            await transport.Output.FlushAsync().ConfigureAwait(false);
+            await transport.Output.CompleteAsync().ConfigureAwait(false);
+            using var timeout = new CancellationTokenSource(_context.Options.CloseTimeout);
+            while (true)
+            {
+                ReadResult result = await transport.Input.ReadAsync(timeout.Token).ConfigureAwait(false);
+                transport.Input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted) break;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // Timed out or already gone.
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using GatewayProxy.Egress.Server;
+using GatewayProxy.Egress.Clients;
+using GatewayProxy.Egress.Relay;
+using Microsoft.Extensions.Logging;
+
+namespace GatewayProxy.Egress;
+
+/// <summary>Periodic work: heartbeat deadlines, session expiry, waking workers for their deadline checks; gauges before a scrape.</summary>
+public sealed partial class ProxyServer
+{
+    private async Task MaintenanceLoopAsync()
+    {
+        // Fine enough for a 41 s heartbeat; tests with short intervals tick faster.
+        TimeSpan period = TimeSpan.FromMilliseconds(Math.Clamp(_context.Options.HeartbeatIntervalMs / 4, 50, 1000));
+        using var timer = new PeriodicTimer(period);
+        while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+        {
+            try
+            {
+                Tick();
+            }
+            catch (Exception e)
+            {
+                EgressLog.MaintenanceFailed(_context.Logger, e);
+            }
+        }
+    }
+
+    private void Tick()
+    {
+        long now = Environment.TickCount64;
+        foreach (ClientConnection client in _context.Connections.Keys) client.CheckHeartbeat(now);
+        int expired = _context.Sessions.Expire(now, _context.Options.SessionTtl);
+        if (expired > 0) EgressLog.SessionsExpired(_context.Logger, expired);
+        foreach (EgressWorker worker in _context.Workers) worker.Wake();
+    }
+
+    private void UpdateGauges()
+    {
+        if (Volatile.Read(ref _disposed) != 0) return;
+        IShardDirectory shards = _context.Shards;
+        int count = Math.Max(0, shards.ShardEnd - shards.ShardStart);
+        Span<int> clients = count <= 256 ? stackalloc int[count] : new int[count];
+        Span<long> lag = count <= 256 ? stackalloc long[count] : new long[count];
+        long native = 0;
+        foreach (ClientConnection connection in _context.Connections.Keys)
+        {
+            native += connection.Output.NativeMemoryEstimate;
+            int index = connection.ShardId - shards.ShardStart;
+            if ((uint)index >= (uint)count) continue;
+            clients[index]++;
+            lag[index] = Math.Max(lag[index], connection.Lag);
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            _context.Metrics.ClientsFor(shards.ShardStart + i).Set(clients[i]);
+            _context.Metrics.LagFor(shards.ShardStart + i).Set(lag[i]);
+        }
+
+        _context.Metrics.NativeBytes.Set(native);
+        _context.Metrics.Sessions.Set(_context.Sessions.Count);
+    }
+}

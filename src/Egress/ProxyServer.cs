@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Sockets;
+using GatewayProxy.Egress.Clients;
+using GatewayProxy.Egress.Metrics;
+using GatewayProxy.Egress.Relay;
+using GatewayProxy.Egress.Server;
+using Microsoft.Extensions.Logging;
+
+namespace GatewayProxy.Egress;
+
+/// <summary>The client-facing side of the proxy: one listening port serving bots (WebSocket gateway) and operators
+/// (/metrics, /health, /shard-count). Split by concern: Accept (listener, HTTP request, upgrade), Http (endpoints),
+/// Maintenance (heartbeat deadlines, session expiry, metrics before a scrape).</summary>
+public sealed partial class ProxyServer : IAsyncDisposable
+{
+    private readonly EgressContext _context;
+    private readonly Socket _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _acceptLoop;
+    private readonly Task _maintenanceLoop;
+    private int _disposed;
+
+    private ProxyServer(EgressOptions options, IShardDirectory shards, ILogger logger)
+    {
+        var metrics = new EgressMetrics(options.Metrics);
+        _listener = Bind(options);
+        LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
+        var workers = new EgressWorker[options.WorkerCount];
+        for (int i = 0; i < workers.Length; i++) workers[i] = new EgressWorker(i, options.Backpressure, logger);
+        _context = new EgressContext(options, shards, logger, metrics, workers, BuildResumeUrl(options, LocalEndPoint));
+        options.Metrics.AddBeforeCollectCallback(UpdateGauges);
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+        _maintenanceLoop = Task.Run(MaintenanceLoopAsync);
+        EgressLog.Listening(logger, LocalEndPoint, shards.ShardStart, shards.ShardEnd - 1, shards.TotalShards, _context.ResumeUrl);
+    }
+
+    /// <summary>The address actually listened on (the real port when Port is 0).</summary>
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Live client WebSockets.</summary>
+    public int ConnectedClients => _context.Connections.Count;
+
+    /// <summary>Sessions, including detached ones that can still be resumed.</summary>
+    public int SessionCount => _context.Sessions.Count;
+
+    /// <summary>The resume_gateway_url sent in READY.</summary>
+    public string ResumeGatewayUrl => _context.ResumeUrl;
+
+    /// <summary>Starts listening at once.</summary>
+    public static ProxyServer Start(EgressOptions options, IShardDirectory shards, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(shards);
+        ArgumentNullException.ThrowIfNull(logger);
+        options.Validate();
+        return new ProxyServer(options, shards, logger);
+    }
+
+    /// <summary>Stops listening and closes every client with 1012 (service restart: libraries reconnect), delivering the close frames.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _listener.Dispose();
+        foreach (ClientConnection client in _context.Connections.Keys)
+        {
+            client.Close(1012, "gateway proxy restarting", DisconnectReason.Shutdown, keepSession: false);
+        }
+
+        var pending = new List<Task>();
+        foreach (ClientConnection client in _context.Connections.Keys) pending.Add(client.Completion);
+        try
+        {
+            await Task.WhenAll(pending).WaitAsync(_context.Options.CloseTimeout + TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            EgressLog.SlowShutdown(_context.Logger, _context.Connections.Count);
+        }
+
+        foreach (EgressWorker worker in _context.Workers) await worker.DisposeAsync().ConfigureAwait(false);
+        await IgnoreCancellation(_acceptLoop).ConfigureAwait(false);
+        await IgnoreCancellation(_maintenanceLoop).ConfigureAwait(false);
+        _context.Sessions.Clear();
+        _stop.Dispose();
+    }
+
+    private static Socket Bind(EgressOptions options)
+    {
+        var socket = new Socket(options.BindAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (options.BindAddress.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
+            socket.Bind(new IPEndPoint(options.BindAddress, options.Port));
+            socket.Listen(512);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static string BuildResumeUrl(EgressOptions options, IPEndPoint local)
+    {
+        if (!string.IsNullOrWhiteSpace(options.ExternallyAccessibleUrl))
+        {
+            // No query and no trailing slash: Eris appends "?v=10&encoding=json" directly.
+            string url = options.ExternallyAccessibleUrl.Trim();
+            int query = url.IndexOf('?', StringComparison.Ordinal);
+            if (query >= 0) url = url[..query];
+            return url.TrimEnd('/');
+        }
+
+        IPAddress address = local.Address;
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)) address = IPAddress.Loopback;
+        string host = address.AddressFamily == AddressFamily.InterNetworkV6 ? "[" + address + "]" : address.ToString();
+        return "ws://" + host + ":" + local.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task IgnoreCancellation(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+    }
+}

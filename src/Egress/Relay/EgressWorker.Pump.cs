@@ -1,0 +1,197 @@
+using GatewayProxy.Egress.Server;
+using System.Buffers;
+using System.Buffers.Text;
+using GatewayProxy.Egress.Buffers;
+using GatewayProxy.Egress.Clients;
+using GatewayProxy.Egress.Metrics;
+using GatewayProxy.Egress.Routing;
+using GatewayProxy.Egress.Sessions;
+using GatewayProxy.Protocol.Events;
+using GatewayProxy.Protocol.Gateway;
+using GatewayProxy.Ring;
+using Microsoft.Extensions.Logging;
+
+namespace GatewayProxy.Egress.Relay;
+
+/// <summary>The per-client relay step: one batch from the ring to the client's output.</summary>
+internal sealed partial class EgressWorker
+{
+    private PumpResult Pump(ClientConnection client, long now)
+    {
+        ClientOutput output = client.Output;
+        ClientSession session = client.Session!;
+        RingReader reader = session.Reader!;
+        if (output.IsClosed || client.IsCloseRequested) return PumpResult.Removed;
+
+        if (client.Hold is { } expired && now - expired.Deadline >= 0) client.ReleaseHold();
+
+        if (output.IsFlushPending)
+        {
+            // The socket is the bottleneck. While the snapshot hold lasts the producer cannot overrun the client; after
+            // it, a client over the limit is cut rather than let it make anyone wait.
+            if (client.Hold is null)
+            {
+                if (reader.IsOverrun(reader.Position + 1)) return Cut(client, reader, DisconnectReason.Overrun);
+                if (reader.Lag > _backpressure) return Cut(client, reader, DisconnectReason.Backpressure);
+            }
+
+            return PumpResult.Parked;
+        }
+
+        int max = MaxBatch;
+        if (client.ResumeTarget != ClientConnection.NoResume)
+        {
+            // Replay exactly the missed events, then RESUMED, then live events.
+            long remaining = client.ResumeTarget - reader.Position;
+            if (remaining <= 0)
+            {
+                WriteResumed(client, session);
+                return PumpResult.More;
+            }
+
+            if (remaining < max) max = (int)remaining;
+        }
+
+        RingReadStatus status = reader.Poll(max, out long first, out long last);
+        if (status == RingReadStatus.Empty)
+        {
+            if (client.Hold is not null) client.ReleaseHold();
+            return PumpResult.Idle;
+        }
+
+        if (status == RingReadStatus.Overrun) return Cut(client, reader, DisconnectReason.Overrun);
+
+        RingBuffer<PayloadSlot<EventMeta>> ring = client.Ring!;
+        long done = first - 1;
+        bool overrun = false;
+        lock (output.SyncRoot)
+        {
+            for (long seq = first; seq <= last; seq++)
+            {
+                PayloadSlot<EventMeta> slot = ring[seq];
+                EventMeta meta = slot.Meta; // copy first: validated together with the payload below
+                if (!RelayOne(client, session, reader, seq, in meta, slot.Payload.WrittenSpan))
+                {
+                    overrun = true;
+                    break;
+                }
+
+                done = seq;
+            }
+
+            output.CommitLocked();
+        }
+
+        if (done >= first)
+        {
+            reader.Advance(done);
+            client.Hold?.Advance(done);
+        }
+
+        if (overrun) return Cut(client, reader, DisconnectReason.Overrun);
+        if (output.IsFaulted) return PumpResult.Removed;
+        if (session.Map.AnchorCount > 32) session.Map.Prune(ring.OldestAvailable - 1);
+        if (client.Hold is not null && reader.Lag <= _backpressure / 2) client.ReleaseHold();
+        if (client.ResumeTarget != ClientConnection.NoResume && reader.Position >= client.ResumeTarget) WriteResumed(client, session);
+        return last - first + 1 >= max || reader.Lag > 0 ? PumpResult.More : PumpResult.Idle;
+    }
+
+    /// <summary>Relays, routes away or skips one event (caller holds the output lock). False: the slot was overwritten.</summary>
+    private bool RelayOne(ClientConnection client, ClientSession session, RingReader reader, long seq, in EventMeta meta, ReadOnlySpan<byte> payload)
+    {
+        ref readonly Envelope envelope = ref meta.Envelope;
+        // Upstream READY/RESUMED belong to the proxy's own upstream session, never to a client.
+        if (envelope.Op != 0 || envelope.Kind is EventKind.Ready or EventKind.Resumed) return reader.Validate(seq);
+        if (meta.HasNonce) return RelayReply(client, session, reader, seq, in meta, payload);
+        if (envelope.Kind == EventKind.SoundboardSounds)
+        {
+            // Decide on validated metadata only: the decision is remembered for every client of the shard.
+            if (!reader.Validate(seq)) return false;
+            if (client.Router!.Resolve(seq, meta.GuildId) != session.Number) return true;
+        }
+
+        if ((uint)envelope.SeqStart > (uint)payload.Length || (uint)envelope.SeqLength > (uint)(payload.Length - envelope.SeqStart) || envelope.SeqLength == 0)
+        {
+            // Either torn (validation fails) or an event ingress published without an "s": nothing to splice into.
+            if (!reader.Validate(seq)) return false;
+            LogUnspliceable(seq);
+            return true;
+        }
+
+        long clientSeq = session.Seq + 1;
+        if (!client.Output.TryWriteSplicedLocked(reader, seq, payload, in envelope, clientSeq, _splice, _encode)) return false;
+        session.Seq = clientSeq;
+        session.Map.Record(clientSeq, seq);
+        return true;
+    }
+
+    /// <summary>A reply to someone's op 8 (GUILD_MEMBERS_CHUNK, RATE_LIMITED): only its requester gets it, with its own nonce.</summary>
+    private bool RelayReply(ClientConnection client, ClientSession session, RingReader reader, long seq, in EventMeta meta, ReadOnlySpan<byte> payload)
+    {
+        int start = meta.NonceStart;
+        int length = meta.NonceLength;
+        if ((uint)start > (uint)payload.Length || (uint)length > (uint)(payload.Length - start)) return reader.Validate(seq);
+        byte[] prefix = session.NoncePrefix;
+        if (!payload.Slice(start, length).StartsWith(prefix)) return reader.Validate(seq);
+
+        // Ours: copy, validate, then work on the copy (slow path, rare).
+        _restore.Reset();
+        _restore.Write(payload);
+        if (!reader.Validate(seq)) return false;
+        ReadOnlySpan<byte> copy = _restore.WrittenSpan;
+        byte[]? original = null;
+        bool known = Utf8Parser.TryParse(copy.Slice(start + prefix.Length, length - prefix.Length), out ulong n, out int consumed, 'x')
+            && consumed == length - prefix.Length
+            && session.Nonces.TryGet((long)n, out original);
+
+        _splice.Reset();
+        bool rewritten = known && NonceRewriter.TryRestore(copy, start, length, original, _splice);
+        ReadOnlySpan<byte> restored = rewritten ? _splice.WrittenSpan : copy;
+        if (!EnvelopeScanner.TryScan(restored, out Envelope envelope, out _) || !envelope.HasSeq)
+        {
+            LogUnspliceable(seq);
+            return true;
+        }
+
+        long clientSeq = session.Seq + 1;
+        // Splice into whichever scratch does not hold the source (unknown nonces keep the proxy's: better than none).
+        PooledBufferWriter target = rewritten ? _restore : _splice;
+        target.Reset();
+        SequenceSplice.Write(target, restored, in envelope, clientSeq);
+        client.Output.TryWriteMessageLocked(target.WrittenSpan, _encode);
+        session.Seq = clientSeq;
+        session.Map.Record(clientSeq, seq);
+        return true;
+    }
+
+    private void WriteResumed(ClientConnection client, ClientSession session)
+    {
+        ClientOutput output = client.Output;
+        lock (output.SyncRoot)
+        {
+            long seq = session.Seq + 1;
+            _restore.Reset();
+            GatewayPayloads.WriteResumed(_restore, seq);
+            output.TryWriteMessageLocked(_restore.WrittenSpan, _encode);
+            output.CommitLocked();
+            session.Seq = seq;
+            // RESUMED is not a ring event: a RESUME from its seq restarts after the replay's end.
+            session.Map.Record(seq, client.ResumeTarget);
+            client.ResumeTarget = ClientConnection.NoResume;
+        }
+    }
+
+    private PumpResult Cut(ClientConnection client, RingReader reader, DisconnectReason reason)
+    {
+        // Resumable only while the ring still holds the next event the client needs.
+        bool keep = reason == DisconnectReason.Backpressure && !reader.IsOverrun(reader.Position + 1);
+        string text = reason == DisconnectReason.Backpressure
+            ? $"client fell {reader.Lag} events behind"
+            : "client fell too far behind: events it had not received were overwritten";
+        client.Close(4000, text, reason, keep);
+        return PumpResult.Removed;
+    }
+
+    private void LogUnspliceable(long seq) =>
+        EgressLog.Unspliceable(_logger, Index, seq);
+}

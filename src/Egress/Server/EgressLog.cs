@@ -1,0 +1,41 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace GatewayProxy.Egress.Server;
+
+/// <summary>Egress's log lines, source-generated (no boxing or formatting when the level is off).</summary>
+internal static partial class EgressLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Gateway proxy listening on {EndPoint} for shards {Start}..{End} of {Total}; clients resume at {ResumeUrl}")]
+    public static partial void Listening(ILogger logger, IPEndPoint endPoint, int start, int end, int total, string resumeUrl);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{Count} client connections did not finish closing in time")]
+    public static partial void SlowShutdown(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Accept failed: {Error}")]
+    public static partial void AcceptFailed(ILogger logger, System.Net.Sockets.SocketError error);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "A client connection failed")]
+    public static partial void ConnectionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Egress maintenance failed")]
+    public static partial void MaintenanceFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "{Count} detached client sessions expired")]
+    public static partial void SessionsExpired(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Egress worker {Worker} failed a pass")]
+    public static partial void WorkerFailed(ILogger logger, Exception exception, int worker);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Egress worker {Worker} skipped ring event {Seq}: no sequence to rewrite")]
+    public static partial void Unspliceable(ILogger logger, int worker, long seq);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Closing a client of shard {Shard} with {Code}: {Reason}")]
+    public static partial void ClosingClient(ILogger logger, int shard, ushort code, string reason);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Dropped op {Op} from a client of shard {Shard}: {Reason}")]
+    public static partial void CommandDropped(ILogger logger, int op, int shard, string? reason);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Starting a session for shard {Shard} failed")]
+    public static partial void StartFailed(ILogger logger, Exception exception, int shard);
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using GatewayProxy.Egress.Clients;
+using GatewayProxy.Protocol.Shards;
+using GatewayProxy.Ring;
+
+namespace GatewayProxy.Egress.Sessions;
+
+/// <summary>A client's gateway session: outlives its socket for the session TTL so the client can RESUME.</summary>
+/// <remarks>
+/// Owned by one party at a time: the connection that created or resumed it, then the relay worker it is attached to,
+/// then nobody while detached. Hand-offs go through the worker's command queue (a full barrier), so the fields below
+/// need no lock; <see cref="SyncRoot"/> only guards attach/detach against a concurrent RESUME.
+/// </remarks>
+internal sealed class ClientSession
+{
+    public ClientSession(string id, long number, string token, IShardFeed feed, GuildCreateOptions guildOptions, bool payloadCompression)
+    {
+        Id = id;
+        Number = number;
+        Token = token;
+        Feed = feed;
+        GuildOptions = guildOptions;
+        PayloadCompression = payloadCompression;
+        NonceText = "gp" + number.ToString("x", CultureInfo.InvariantCulture) + ".";
+        NoncePrefix = Encoding.ASCII.GetBytes(NonceText);
+    }
+
+    /// <summary>The session id clients resume with (32 hex chars).</summary>
+    public string Id { get; }
+
+    /// <summary>A process-unique number (nonce routing).</summary>
+    public long Number { get; }
+
+    /// <summary>The token the client identified with (compared on RESUME when tokens are not validated).</summary>
+    public string Token { get; }
+
+    /// <summary>The shard the session reads.</summary>
+    public IShardFeed Feed { get; }
+
+    /// <summary>What the client's GUILD_CREATEs depend on.</summary>
+    public GuildCreateOptions GuildOptions { get; }
+
+    /// <summary>IDENTIFY <c>compress: true</c>.</summary>
+    public bool PayloadCompression { get; }
+
+    /// <summary>"gp{number}." as text: proxy nonces are this plus a request number.</summary>
+    public string NonceText { get; }
+
+    /// <summary>"gp{number}." in UTF-8, compared against reply nonces on the relay path.</summary>
+    public byte[] NoncePrefix { get; }
+
+    /// <summary>Guards attach/detach.</summary>
+    public Lock SyncRoot { get; } = new();
+
+    /// <summary>The last client seq sent.</summary>
+    public long Seq { get; set; }
+
+    /// <summary>The ring reader (null before the snapshot).</summary>
+    public RingReader? Reader { get; set; }
+
+    /// <summary>Client seq → ring position, for RESUME.</summary>
+    public SequenceMap Map { get; } = new();
+
+    /// <summary>Outstanding op 8 requests.</summary>
+    public NonceTable Nonces { get; } = new();
+
+    /// <summary>The connection the session is attached to, or null while detached.</summary>
+    public ClientConnection? Connection { get; set; }
+
+    /// <summary><see cref="Environment.TickCount64"/> when it was detached (TTL starts).</summary>
+    public long DetachedAt { get; set; }
+
+    /// <summary>True once ended (client closed 1000/1001, expired, or could not continue).</summary>
+    public bool Ended { get; set; }
+
+    /// <summary>Makes a random session id: 32 lower-case hex chars.</summary>
+    public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}
