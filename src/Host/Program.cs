@@ -61,7 +61,9 @@ public static class Program
                 watcher.Start();
             }
 
-            await using ProxyHost host = await ProxyHost.StartAsync(config, log, ct: stop.Token).ConfigureAwait(false);
+            // The simulator paces identifies at 500 ms, not Discord's 5 s: the demo is ready in a second.
+            Action<Ingress.IngressOptions>? tuneIngress = simulator is null ? null : o => o.IdentifyInterval = simulator.Options.IdentifyInterval;
+            await using ProxyHost host = await ProxyHost.StartAsync(config, log, tuneIngress: tuneIngress, ct: stop.Token).ConfigureAwait(false);
             if (simulator is not null)
             {
                 string url = $"ws://127.0.0.1:{host.LocalEndPoint.Port}";
