@@ -126,10 +126,14 @@ public sealed partial class Shard
     {
         _stopping = true;
         ConnectionContext? ctx = Volatile.Read(ref _current);
-        ctx?.End(new ConnectionEnd(DisconnectReason.Stopping), ResumableCloseCode);
         try
         {
-            await _runTask.WaitAsync(_settings.CloseTimeout, ct).ConfigureAwait(false);
+            if (ctx is not null)
+            {
+                // Connected: close with a resumable code and give Discord a moment to close its side.
+                ctx.End(new ConnectionEnd(DisconnectReason.Stopping), ResumableCloseCode);
+                await _runTask.WaitAsync(_settings.CloseTimeout, ct).ConfigureAwait(false);
+            }
         }
         catch (TimeoutException)
         {

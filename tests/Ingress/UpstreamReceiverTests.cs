@@ -22,12 +22,13 @@ public sealed class UpstreamReceiverTests
         string[] payloads =
         [
             """{"t":null,"s":null,"op":10,"d":{"heartbeat_interval":41250}}""",
-            """{"t":"MESSAGE_CREATE","s":1,"op":0,"d":{"id":"5","channel_id":"6","guild_id":"4194304","content":"hi"}}""",
+            """{"t":"PRESENCE_UPDATE","s":1,"op":0,"d":{"user":{"id":"5"},"status":"online","guild_id":"4194304"}}""",
             """{"t":null,"s":null,"op":11,"d":null}""",
             """{"t":"GUILD_CREATE","s":2,"op":0,"d":{"id":"8388608","name":"g","members":[{"user":{"id":"1"}}]}}""",
-            """{"t":"MESSAGE_CREATE","s":1,"op":0,"d":{"id":"5","channel_id":"6","guild_id":"4194304","content":"hi"}}""",
+            """{"t":"PRESENCE_UPDATE","s":1,"op":0,"d":{"user":{"id":"5"},"status":"online","guild_id":"4194304"}}""",
             """{"t":"GUILD_MEMBERS_CHUNK","s":3,"op":0,"d":{"guild_id":"4194304","members":[],"nonce":"abc"}}""",
             """{"t":"RATE_LIMITED","s":4,"op":0,"d":{"opcode":8,"retry_after":1.5,"meta":{"guild_id":"4194304","nonce":"xyz"}}}""",
+            """{"t":"MESSAGE_CREATE","s":5,"op":0,"d":{"id":"5","channel_id":"6","guild_id":"4194304","content":"hi"}}""",
         ];
         var ring = new RingBuffer<PayloadSlot<EventMeta>>(16, _ => new PayloadSlot<EventMeta>());
         var handler = new RecordingHandler();
@@ -39,17 +40,19 @@ public sealed class UpstreamReceiverTests
         Assert.Equal(ReceiveStatus.NeedMoreData, receiver.Process(ref input, handler));
 
         Assert.Equal(0, input.Length);
-        Assert.Equal(3, ring.Cursor);
+        Assert.Equal(4, ring.Cursor);
         Assert.Equal([10, 11], handler.GatewayOps);
         Assert.Equal(1, receiver.Duplicates);
         Assert.Equal(payloads[1], Text(ring[0]));
         Assert.Equal(4194304UL, ring[0].Meta.GuildId);
-        Assert.Equal(EventKind.MessageCreate, ring[0].Meta.Envelope.Kind);
+        Assert.Equal(EventKind.PresenceUpdate, ring[0].Meta.Envelope.Kind);
+        Assert.Equal(EventKind.MessageCreate, ring[4].Meta.Envelope.Kind);
+        Assert.Equal(0UL, ring[4].Meta.GuildId); // the cache ignores messages: their guild is not looked up
         Assert.Equal(8388608UL, ring[1].Meta.GuildId);
         Assert.Equal("abc", Nonce(ring[2]));
         Assert.Equal("xyz", Nonce(ring[3]));
         Assert.Equal(4194304UL, ring[3].Meta.GuildId);
-        Assert.Equal(4, receiver.LastSequence);
+        Assert.Equal(5, receiver.LastSequence);
     }
 
     [Fact]
