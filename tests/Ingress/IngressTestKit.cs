@@ -36,7 +36,10 @@ internal sealed class IngressTestKit : IAsyncDisposable
         ShardCount = shards,
         GuildCount = guilds,
         EventsPerSecond = 0,
-        HeartbeatIntervalMs = 1000,
+        // Long enough that a loaded test machine never delays a beat or an ACK past it (a false zombie would resume, and a
+        // late beat past the Simulator's timeout would end the session with 4009); tests that need beats shorten it.
+        HeartbeatIntervalMs = 5000,
+        HeartbeatTimeoutFactor = 20,
         IdentifyInterval = TimeSpan.FromMilliseconds(100),
         MembersPerGuild = 12,
         Seed = 7,
