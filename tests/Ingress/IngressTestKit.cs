@@ -54,7 +54,7 @@ internal sealed class IngressTestKit : IAsyncDisposable
         Compression = compression,
         RingSize = 1024,
         Cache = cache ?? CacheOptions.All(),
-        IdentifyInterval = simulator.Options.IdentifyInterval + TimeSpan.FromMilliseconds(50),
+        IdentifyInterval = simulator.Options.IdentifyInterval + TimeSpan.FromMilliseconds(100),
         ReidentifyDelay = (TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)),
         Metrics = Metrics.NewCustomRegistry(),
         CertificateValidation = (_, certificate, _, _) => certificate is not null && simulator.Certificate is not null
