@@ -35,7 +35,6 @@ public sealed class ShardIdentifyTests
         {
             var times = identifies.Where(i => i.Shard % 2 == bucket).Select(i => i.Time).ToList();
             Assert.Equal(3, times.Count);
-            Assert.True(times.SequenceEqual(times.Order()), $"bucket {bucket}: identifies out of order");
         }
 
         foreach (Shard shard in kit.Manager.Shards)
