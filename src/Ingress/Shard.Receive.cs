@@ -59,10 +59,11 @@ public sealed partial class Shard
         {
             return ctx.End(new ConnectionEnd(_stopping ? DisconnectReason.Stopping : DisconnectReason.Dropped, 0, "cancelled"));
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or System.Net.Sockets.SocketException
-            or Pipelines.Sockets.Unofficial.ConnectionAbortedException or Pipelines.Sockets.Unofficial.ConnectionResetException)
+        catch (Exception e)
         {
-            return ctx.End(new ConnectionEnd(DisconnectReason.Dropped, 0, e.Message));
+            // Whatever the transport throws (IOException, SocketException, TLS or pipe errors), the connection is gone
+            // and the session is still resumable: never let it stop the shard.
+            return ctx.End(new ConnectionEnd(DisconnectReason.Dropped, 0, e.GetType().Name + ": " + e.Message));
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using GatewayProxy.Ingress.Cache;
 using GatewayProxy.Ingress.Connection;
 using GatewayProxy.Ingress.Metrics;
@@ -6,7 +5,6 @@ using GatewayProxy.Ingress.Shards;
 using GatewayProxy.Protocol.Compression;
 using GatewayProxy.Protocol.Events;
 using GatewayProxy.Protocol.Shards;
-using GatewayProxy.Protocol.WebSockets;
 using GatewayProxy.Ring;
 using Microsoft.Extensions.Logging;
 
@@ -19,7 +17,12 @@ namespace GatewayProxy.Ingress;
 /// <remarks>
 /// Split by concern: <c>Shard.Run.cs</c> (connection lifecycle and recovery), <c>Shard.Receive.cs</c> (the hot
 /// read/decode/publish path), <c>Shard.Session.cs</c> (HELLO, READY, op 7/9, heartbeats), <c>Shard.Commands.cs</c>
-/// (client commands upstream), <c>Shard.Cache.cs</c> (the cache updater, a gating ring consumer).
+/// (client commands upstream), <c>Shard.Cache.cs</c> (the cache updater, a gating ring consumer); the per-event work
+/// itself is <see cref="UpstreamReceiver"/>.
+/// <para>Choices: every upstream dispatch is published, READY and RESUMED included, so the cache sees a session's READY
+/// before its GUILD_CREATEs in ring order (Egress never relays upstream READY/RESUMED). After a re-identify (op 9 false,
+/// 4007/4009) the new READY resets the cache's guilds and the new GUILD_CREATEs refill it; clients connected across it
+/// keep their sessions and receive those GUILD_CREATEs as live dispatches, as they would from Discord.</para>
 /// </remarks>
 public sealed partial class Shard
 {
@@ -126,10 +129,14 @@ public sealed partial class Shard
     {
         _stopping = true;
         ConnectionContext? ctx = Volatile.Read(ref _current);
-        ctx?.End(new ConnectionEnd(DisconnectReason.Stopping), ResumableCloseCode);
         try
         {
-            await _runTask.WaitAsync(_settings.CloseTimeout, ct).ConfigureAwait(false);
+            if (ctx is not null)
+            {
+                // Connected: close with a resumable code and give Discord a moment to close its side.
+                ctx.End(new ConnectionEnd(DisconnectReason.Stopping), ResumableCloseCode);
+                await _runTask.WaitAsync(_settings.CloseTimeout, ct).ConfigureAwait(false);
+            }
         }
         catch (TimeoutException)
         {

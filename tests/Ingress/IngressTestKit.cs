@@ -36,7 +36,10 @@ internal sealed class IngressTestKit : IAsyncDisposable
         ShardCount = shards,
         GuildCount = guilds,
         EventsPerSecond = 0,
-        HeartbeatIntervalMs = 1000,
+        // Long enough that a loaded test machine never delays a beat or an ACK past it (a false zombie would resume, and a
+        // late beat past the Simulator's timeout would end the session with 4009); tests that need beats shorten it.
+        HeartbeatIntervalMs = 5000,
+        HeartbeatTimeoutFactor = 20,
         IdentifyInterval = TimeSpan.FromMilliseconds(100),
         MembersPerGuild = 12,
         Seed = 7,
@@ -51,7 +54,7 @@ internal sealed class IngressTestKit : IAsyncDisposable
         Compression = compression,
         RingSize = 1024,
         Cache = cache ?? CacheOptions.All(),
-        IdentifyInterval = simulator.Options.IdentifyInterval + TimeSpan.FromMilliseconds(50),
+        IdentifyInterval = simulator.Options.IdentifyInterval + TimeSpan.FromMilliseconds(100),
         ReidentifyDelay = (TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)),
         Metrics = Metrics.NewCustomRegistry(),
         CertificateValidation = (_, certificate, _, _) => certificate is not null && simulator.Certificate is not null

@@ -13,8 +13,15 @@ public sealed class ShardIdentifyTests
     {
         SimulatorOptions sim = IngressTestKit.SimulatorDefaults(shards: 6, guilds: 12);
         sim.MaxConcurrency = 2;
-        sim.IdentifyInterval = TimeSpan.FromMilliseconds(250);
-        await using IngressTestKit kit = await IngressTestKit.StartAsync(sim);
+        sim.IdentifyInterval = TimeSpan.FromMilliseconds(1000);
+        // The Simulator measures spacing when it reads each IDENTIFY; on a loaded machine that can lag the send by a
+        // scheduling delay, so the proxy keeps a margin well above such delays.
+        await using IngressTestKit kit = await IngressTestKit.StartAsync(sim, s =>
+        {
+            IngressOptions options = IngressTestKit.OptionsFor(s);
+            options.IdentifyInterval = TimeSpan.FromMilliseconds(1500);
+            return options;
+        });
         await kit.WaitAllReadyAsync();
 
         Assert.Equal(6, kit.Manager.TotalShards);

@@ -52,7 +52,7 @@ public sealed class ShardLifecycleTests
     public async Task Metrics_report_events_status_latency_and_cache_sizes_per_shard()
     {
         SimulatorOptions sim = IngressTestKit.SimulatorDefaults(shards: 2, guilds: 6);
-        sim.HeartbeatIntervalMs = 200;
+        sim.HeartbeatIntervalMs = 1000;
         await using IngressTestKit kit = await IngressTestKit.StartAsync(sim);
         await kit.WaitAllReadyAsync();
         await IngressTestKit.WaitUntilAsync(() => kit.Manager.Shards.All(s => s.LatencyMs is not null), () => "no heartbeat ACK yet");

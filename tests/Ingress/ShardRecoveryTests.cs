@@ -27,7 +27,10 @@ public sealed class ShardRecoveryTests
     public async Task After_a_resumable_fault_the_ring_holds_every_dispatch_once_in_order(Fault fault)
     {
         SimulatorOptions sim = IngressTestKit.SimulatorDefaults(shards: 1, guilds: 4);
-        sim.HeartbeatIntervalMs = fault == Fault.Zombie ? 300 : 1000;
+        if (fault == Fault.Zombie)
+        {
+            sim.HeartbeatIntervalMs = 300;
+        }
         await using IngressTestKit kit = await IngressTestKit.StartAsync(sim);
         await kit.WaitAllReadyAsync();
         Shard shard = kit.Manager.GetShard(0)!;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using GatewayProxy.Ingress.Cache;
 using GatewayProxy.Ingress.Metrics;
 using GatewayProxy.Protocol.Compression;
 using GatewayProxy.Protocol.Events;
@@ -212,7 +213,8 @@ internal sealed class UpstreamReceiver : IDisposable
         return true;
     }
 
-    /// <summary>The envelope plus what the cache and routing need: the guild (<c>d.guild_id</c>, or <c>d.id</c> for GUILD_*) and the nonce.</summary>
+    /// <summary>The envelope plus what the cache and routing need: the guild (<c>d.id</c> for GUILD_*, <c>d.guild_id</c> for the
+    /// other events the cache applies and for replies, 0 otherwise) and the nonce of GUILD_MEMBERS_CHUNK / RATE_LIMITED.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static EventMeta BuildMeta(ReadOnlySpan<byte> payload, in Envelope envelope)
     {
@@ -248,7 +250,13 @@ internal sealed class UpstreamReceiver : IDisposable
 
                 return meta;
             default:
-                meta.GuildId = FindSnowflake(data, "guild_id"u8);
+                // Only the cache needs the guild of other events (routing goes by nonce): a MESSAGE_CREATE's guild_id
+                // comes last, after kilobytes of nested content, so looking it up for every event would double the cost.
+                if (CacheEvents.FromKind(envelope.Kind) != CacheEvent.None)
+                {
+                    meta.GuildId = FindSnowflake(data, "guild_id"u8);
+                }
+
                 return meta;
         }
     }
