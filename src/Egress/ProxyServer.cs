@@ -46,6 +46,9 @@ public sealed partial class ProxyServer : IAsyncDisposable
     /// <summary>The resume_gateway_url sent in READY.</summary>
     public string ResumeGatewayUrl => _context.ResumeUrl;
 
+    /// <summary>Disconnects counted so far for a reason (tests).</summary>
+    internal double DisconnectCount(DisconnectReason reason) => _context.Metrics.DisconnectCount(reason);
+
     /// <summary>Starts listening at once.</summary>
     public static ProxyServer Start(EgressOptions options, IShardDirectory shards, ILogger logger)
     {
