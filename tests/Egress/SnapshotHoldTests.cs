@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using GatewayProxy.Egress.Metrics;
+using GatewayProxy.Tests.Egress.Support;
+using GatewayProxy.Tests.Support;
+using Xunit;
+
+namespace GatewayProxy.Tests.Egress;
+
+/// <summary>The snapshot loop pitfall: a client that keeps up always finishes its READY burst on a busy shard.</summary>
+public sealed class SnapshotHoldTests
+{
+    [Fact]
+    public async Task A_client_that_keeps_up_finishes_a_big_snapshot_on_a_firehose_shard_with_a_tiny_ring()
+    {
+        var guilds = new List<TestGuild>();
+        for (int i = 0; i < 400; i++) guilds.Add(new TestGuild(9000UL + (ulong)i, false));
+        // 32 slots: without holding the producer, the burst of 401 payloads would be overrun many times over.
+        await using EgressTestServer server = EgressTestServer.Start(o => o.Backpressure = 8, ringSize: 32, guilds: guilds);
+        const int total = 20_000;
+        long received = -1;
+        int burstDone = 0;
+        await using RawGatewayClient client = await server.ConnectAsync();
+        await client.IdentifyAsync(EgressTestServer.Token, 0, 1, 1);
+        Task producer = Task.Run(() =>
+        {
+            var clock = Stopwatch.StartNew();
+            for (int k = 0; k < total; k++)
+            {
+                // Free-running while the burst is sent; afterwards at most 16 events ahead of the client ("keeps up").
+                while (Volatile.Read(ref burstDone) != 0 && k - Volatile.Read(ref received) > 16)
+                {
+                    if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException("the client stopped receiving");
+                    Thread.Yield();
+                }
+
+                server.Feed.Publish("MESSAGE_CREATE", TestShardFeed.EventData(k, padding: 100));
+            }
+        });
+
+        Assert.Equal("READY", (await client.ReceiveAsync()).Type);
+        for (int i = 0; i < guilds.Count; i++) Assert.Equal(2 + i, (await client.ReceiveAsync()).Seq);
+        Volatile.Write(ref burstDone, 1);
+        long first = server.Feed.SnapshotPositions.ToArray()[0] + 1;
+        long seq = guilds.Count + 1;
+        for (long n = first; n < total; n++)
+        {
+            GatewayMessage message = await client.ReceiveAsync();
+            Assert.Equal(++seq, message.Seq);
+            Assert.Equal(n, message.Data.GetProperty("n").GetInt64());
+            Volatile.Write(ref received, n);
+        }
+
+        await producer.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(total - first > 32, "events were published during the burst");
+        Assert.Equal(0, server.Server.DisconnectCount(DisconnectReason.Overrun) + server.Server.DisconnectCount(DisconnectReason.Backpressure));
+    }
+}
