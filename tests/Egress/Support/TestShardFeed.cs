@@ -38,6 +38,11 @@ internal sealed class TestShardFeed : IShardFeed
 
     public double? LatencyMs => IsReady ? 42.5 : null;
 
+    private long _blocked;
+
+    /// <summary>How many publishes had to wait for a gating reader (a snapshot hold).</summary>
+    public long BlockedPublishes => Interlocked.Read(ref _blocked);
+
     /// <summary>Positions of every snapshot taken, in order.</summary>
     public ConcurrentQueue<long> SnapshotPositions { get; } = new();
 
@@ -117,7 +122,12 @@ internal sealed class TestShardFeed : IShardFeed
             }
 
             // Honours gating readers (snapshot holds) like ingress does.
-            long seq = Ring.Next();
+            if (!Ring.TryNext(out long seq))
+            {
+                Interlocked.Increment(ref _blocked);
+                seq = Ring.Next();
+            }
+
             PayloadSlot<EventMeta> slot = Ring[seq];
             slot.Payload.Reset();
             slot.Payload.Write(payload);
