@@ -42,7 +42,8 @@ internal sealed partial class ClientConnection
     {
         _context = context;
         _transport = transport;
-        Output = new ClientOutput(transport.Output, compression, context.Metrics.BytesFor(compression, payloadCompression: false));
+        Output = new ClientOutput(transport.Output, compression, context.Metrics.BytesFor(compression, payloadCompression: false),
+            context.Options.ZlibLevel, context.Options.ZstdLevel);
         _frames = new WebSocketMessageReader(WebSocketRole.Server, context.Options.MaxClientPayloadBytes);
         _message = new ArrayBufferWriter<byte>(Math.Min(context.Options.MaxClientPayloadBytes, 4096));
         _lastHeartbeat = Environment.TickCount64;

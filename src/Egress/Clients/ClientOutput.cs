@@ -24,6 +24,7 @@ internal sealed class ClientOutput
     private readonly Lock _lock = new();
     private readonly PipeWriter _writer;
     private readonly IMessageEncoder? _encoder;
+    private readonly int _zlibLevel;
     private readonly Action _onFlushCompleted;
     private readonly PooledBufferWriter _coldScratch = new(256);
     private Counter.Child _bytes;
@@ -37,11 +38,17 @@ internal sealed class ClientOutput
     private TaskCompletionSource? _flushedWaiter;
     private volatile RingSignal? _wake;
 
-    public ClientOutput(PipeWriter writer, TransportCompression transport, Counter.Child bytes)
+    public ClientOutput(PipeWriter writer, TransportCompression transport, Counter.Child bytes, int zlibLevel = 1, int zstdLevel = 3)
     {
         _writer = writer;
         Transport = transport;
-        _encoder = MessageCodecs.CreateEncoder(transport);
+        _zlibLevel = zlibLevel;
+        _encoder = transport switch
+        {
+            TransportCompression.ZlibStream => new ZlibStreamEncoder(zlibLevel),
+            TransportCompression.ZstdStream => new ZstdStreamEncoder(zstdLevel),
+            _ => null,
+        };
         _bytes = bytes;
         _onFlushCompleted = OnFlushCompleted;
     }
@@ -204,7 +211,7 @@ internal sealed class ClientOutput
             else if (_payloadCompression && json.Length > _payloadThreshold)
             {
                 scratch.Reset();
-                ZlibPayload.Compress(json, scratch);
+                ZlibPayload.Compress(json, scratch, _zlibLevel);
                 WriteFrameLocked(WebSocketOpcode.Binary, scratch.WrittenSpan);
             }
             else
