@@ -74,15 +74,7 @@ internal sealed partial class ClientConnection
             ct.ThrowIfCancellationRequested();
 
             RingBuffer<PayloadSlot<EventMeta>> ring = feed.Ring;
-            IShardSnapshot snapshot = feed.TakeSnapshot();
-            hold = SnapshotHold.TryCreate(ring, snapshot.Position, _context.Options.SnapshotHold);
-            for (int attempt = 0; hold is null && attempt < 2 && _context.Options.SnapshotHold > TimeSpan.Zero; attempt++)
-            {
-                // The cache lagged the ring by more than its size: a fresher snapshot can be held.
-                snapshot = feed.TakeSnapshot();
-                hold = SnapshotHold.TryCreate(ring, snapshot.Position, _context.Options.SnapshotHold);
-            }
-
+            (IShardSnapshot snapshot, hold) = await TakeHeldSnapshotAsync(feed, ring, ct).ConfigureAwait(false);
             reader = ring.AddReader(snapshot.Position);
             ulong botUserId = _context.Options.BotUserIdOverride ?? ReadUserId(snapshot.BotUserJson);
             var guildOptions = new GuildCreateOptions(request.LargeThreshold,
@@ -128,6 +120,38 @@ internal sealed partial class ClientConnection
         {
             hold?.Release();
             reader?.Dispose();
+        }
+    }
+
+    /// <summary>A snapshot and a hold on the ring exactly at its position (null when holds are off or impossible).</summary>
+    /// <remarks>The producer is held at the cursor first, so it cannot run a ring's length past the snapshot while the
+    /// snapshot is taken; the hold then moves up to the snapshot's position. A cache that lags the cursor gets a hold
+    /// exactly at its position, or a few short retries to catch up (the guard keeps the producer bounded meanwhile).</remarks>
+    private async Task<(IShardSnapshot Snapshot, SnapshotHold? Hold)> TakeHeldSnapshotAsync(IShardFeed feed, RingBuffer<PayloadSlot<EventMeta>> ring, CancellationToken ct)
+    {
+        SnapshotHold? guard = SnapshotHold.TryCreateAtCursor(ring, _context.Options.SnapshotHold);
+        if (guard is null) return (feed.TakeSnapshot(), null);
+        try
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                IShardSnapshot snapshot = feed.TakeSnapshot();
+                if (snapshot.Position >= guard.Position)
+                {
+                    guard.Advance(snapshot.Position);
+                    SnapshotHold held = guard;
+                    guard = null;
+                    return (snapshot, held);
+                }
+
+                SnapshotHold? exact = SnapshotHold.TryCreate(ring, snapshot.Position, _context.Options.SnapshotHold);
+                if (exact is not null || attempt == 4) return (snapshot, exact);
+                await Task.Delay(1 << attempt, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            guard?.Release();
         }
     }
 
