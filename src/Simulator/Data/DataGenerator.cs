@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace GatewayProxy.Simulator.Data;
 
 /// <summary>Generates the bot and its guilds from a seed: the same options always give the same ids and contents.</summary>
-internal sealed class DataGenerator
+internal sealed partial class DataGenerator
 {
     /// <summary>Generated data starts at 2024-01-01T00:00:00Z so ids do not depend on the clock.</summary>
     public const long BaseUnixMs = 1_704_067_200_000;
@@ -150,89 +150,7 @@ internal sealed class DataGenerator
             threads.Add(EntityFactory.Thread(_ids.Next(), guildId, textIds[t % textIds.Count], ulong.Parse(owner, CultureInfo.InvariantCulture), $"thread {Names.Pair(_rng)}"));
         }
 
-        var emojis = new JsonArray();
-        for (var e = 0; e < 3; e++)
-        {
-            emojis.Add(new JsonObject
-            {
-                ["id"] = Json.Id(_ids.Next()),
-                ["name"] = $"sim_emoji_{e}",
-                ["roles"] = new JsonArray(),
-                ["require_colons"] = true,
-                ["managed"] = false,
-                ["animated"] = e == 2,
-                ["available"] = true,
-            });
-        }
-
-        var stickers = new JsonArray
-        {
-            new JsonObject
-            {
-                ["id"] = Json.Id(_ids.Next()),
-                ["name"] = "sim sticker",
-                ["tags"] = "smile",
-                ["type"] = 2,
-                ["format_type"] = 1,
-                ["description"] = "a generated sticker",
-                ["asset"] = "",
-                ["available"] = true,
-                ["guild_id"] = gid,
-            },
-        };
-
-        var eventId = _ids.Next();
-        var stageInstances = new JsonArray
-        {
-            new JsonObject
-            {
-                ["id"] = Json.Id(_ids.Next()),
-                ["guild_id"] = gid,
-                ["channel_id"] = Json.Id(stageId),
-                ["topic"] = "Weekly stage",
-                ["privacy_level"] = 2,
-                ["discoverable_disabled"] = false,
-                ["guild_scheduled_event_id"] = Json.Id(eventId),
-            },
-        };
-
-        var eventStart = SnowflakeFactory.TimeOf(eventId).AddDays(7);
-        var scheduledEvents = new JsonArray
-        {
-            new JsonObject
-            {
-                ["id"] = Json.Id(eventId),
-                ["guild_id"] = gid,
-                ["channel_id"] = Json.Id(stageId),
-                ["creator_id"] = owner,
-                ["name"] = "Community call",
-                ["description"] = "Generated event",
-                ["scheduled_start_time"] = Json.Timestamp(eventStart),
-                ["scheduled_end_time"] = null,
-                ["privacy_level"] = 2,
-                ["status"] = 1,
-                ["entity_type"] = 1,
-                ["entity_id"] = null,
-                ["entity_metadata"] = null,
-                ["image"] = null,
-                ["recurrence_rule"] = null,
-                ["user_count"] = 0,
-            },
-        };
-
-        var soundboard = new JsonArray
-        {
-            new JsonObject
-            {
-                ["sound_id"] = Json.Id(_ids.Next()),
-                ["name"] = "sim honk",
-                ["volume"] = 1.0,
-                ["emoji_id"] = null,
-                ["emoji_name"] = "📯",
-                ["guild_id"] = gid,
-                ["available"] = true,
-            },
-        };
+        var (emojis, stickers, stageInstances, scheduledEvents, soundboard) = MakeExpressionsAndEvents(gid, stageId, owner);
 
         var systemChannel = Json.Id(textIds[0]);
         return new JsonObject

@@ -52,6 +52,11 @@ internal sealed partial class GatewayConnection
                 await _writeLock.WaitAsync(_stop.Token).ConfigureAwait(false);
                 try
                 {
+                    if (_finished)
+                    {
+                        return;
+                    }
+
                     var written = 0;
                     while (written < 256 && !_stalled && reader.TryRead(out var item))
                     {

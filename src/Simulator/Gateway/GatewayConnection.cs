@@ -28,6 +28,7 @@ internal sealed partial class GatewayConnection
     private volatile bool _stalled;
     private long _lastHeartbeatTicks = Environment.TickCount64;
     private int _closing;
+    private bool _finished;
     private int _aborted;
 
     /// <summary>Wraps an upgraded connection; <paramref name="compression"/> is the transport compression from the URL.</summary>
@@ -95,8 +96,17 @@ internal sealed partial class GatewayConnection
             await _stop.CancelAsync().ConfigureAwait(false);
             _outbound.Writer.TryComplete();
             await Task.WhenAny(Task.WhenAll(writer, watchdog), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+            Interlocked.Exchange(ref _closing, 1);
             Abort();
-            _encoder?.Dispose();
+
+            // The encoder holds native memory: free it only when no writer (loop or close) can be inside it.
+            if (await _writeLock.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false))
+            {
+                _finished = true;
+                _encoder?.Dispose();
+                _writeLock.Release();
+            }
+
             _simulator.OnConnectionEnded(this);
         }
     }
@@ -115,6 +125,11 @@ internal sealed partial class GatewayConnection
         {
             try
             {
+                if (_finished)
+                {
+                    return;
+                }
+
                 // What was queued before the close goes out first (HELLO before a 4012, op 9 before a close...), unless stalled.
                 while (!_stalled && _outbound.Reader.TryRead(out var item))
                 {
@@ -159,6 +174,11 @@ internal sealed partial class GatewayConnection
             try
             {
                 // The head of a 37-byte HEARTBEAT_ACK text frame and part of its payload, then nothing.
+                if (_finished)
+                {
+                    return;
+                }
+
                 var ack = "{\"t\":null,\"s\":null,\"op\":11,\"d\":null}"u8;
                 WebSocketFrameWriter.WriteHeader(_output, WebSocketOpcode.Text, fin: true, ack.Length);
                 _output.Write(ack[..(ack.Length / 2)]);
