@@ -56,11 +56,12 @@ public sealed class RelayAllocationTests
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        Relay(20); // warm up pools, JIT tiers and the compressor
-        long allocated = Relay(20);
-        // The reader made per round (~800 B, the test's own) is all there is: fewer bytes per round than there are events in
-        // it, so nothing is allocated per event.
-        Assert.True(allocated / 20 < 1024, $"{allocated} bytes for 20 rounds of 200 events");
+        Relay(40); // warm up pools, JIT tiers and the compressor
+        // Best of three windows: a one-off (a pool refill, a tier-up) shows in one window, a per-event allocation in all.
+        long allocated = Math.Min(Relay(20), Math.Min(Relay(20), Relay(20)));
+        // The reader made per round (~800 B, the test's own) is all there is: one object per event would already be
+        // 200 × 24 B = 4,800 B per round.
+        Assert.True(allocated / 20 < 2048, $"{allocated} bytes for 20 rounds of 200 events");
         output.Dispose();
     }
 }
