@@ -46,6 +46,23 @@ public sealed partial class ProxyServer : IAsyncDisposable
     /// <summary>The resume_gateway_url sent in READY.</summary>
     public string ResumeGatewayUrl => _context.ResumeUrl;
 
+    /// <summary>Sends op 7 RECONNECT to every live client (as Discord does): libraries close and RESUME their session.</summary>
+    internal int SendReconnect()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(48);
+        Protocol.Gateway.GatewayPayloads.WriteReconnect(buffer);
+        int sent = 0;
+        foreach (ClientConnection client in _context.Connections.Keys)
+        {
+            if (client.Session is not null && client.Output.TrySend(buffer.WrittenSpan)) sent++;
+        }
+
+        return sent;
+    }
+
+    /// <summary>Disconnects counted so far for a reason (tests).</summary>
+    internal double DisconnectCount(DisconnectReason reason) => _context.Metrics.DisconnectCount(reason);
+
     /// <summary>Starts listening at once.</summary>
     public static ProxyServer Start(EgressOptions options, IShardDirectory shards, ILogger logger)
     {

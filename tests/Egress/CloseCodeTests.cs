@@ -111,4 +111,30 @@ public sealed class CloseCodeTests
         Assert.Equal(250, guild.Data.GetProperty("large_threshold").GetInt32());
         Assert.False(guild.BinaryFrame);
     }
+
+    [Fact]
+    public async Task Invalid_utf8_in_a_text_frame_closes_with_1007()
+    {
+        await using EgressTestServer server = EgressTestServer.Start();
+        await using RawGatewayClient client = await server.ConnectAsync();
+        await client.SendFrameAsync(WebSocketOpcode.Text, new byte[] { (byte)'{', 0xC3, 0x28, (byte)'}' });
+        (ushort code, _) = await CloseOfAsync(client);
+        Assert.Equal(1007, code);
+    }
+
+    [Fact]
+    public async Task A_handshake_that_never_completes_is_dropped()
+    {
+        await using EgressTestServer server = EgressTestServer.Start(o =>
+        {
+            o.HandshakeTimeout = TimeSpan.FromMilliseconds(200);
+            o.CloseTimeout = TimeSpan.FromMilliseconds(200);
+        });
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await socket.ConnectAsync(server.Server.LocalEndPoint, timeout.Token);
+        await socket.SendAsync("GET /?v=10 HTTP/1.1\r\nHost: x\r\n"u8.ToArray(), System.Net.Sockets.SocketFlags.None, timeout.Token);
+        int read = await socket.ReceiveAsync(new byte[256], System.Net.Sockets.SocketFlags.None, timeout.Token);
+        Assert.Equal(0, read);
+    }
 }

@@ -124,4 +124,31 @@ public sealed class ResumeTests
         GatewayMessage ok = await resumed.ReceiveAsync();
         Assert.Equal(("RESUMED", 4L), (ok.Type, ok.Seq!.Value));
     }
+
+    [Fact]
+    public async Task A_detached_session_expires_after_its_ttl()
+    {
+        await using EgressTestServer server = EgressTestServer.Start(o =>
+        {
+            o.SessionTtl = TimeSpan.Zero;
+            o.HeartbeatIntervalMs = 400; // maintenance ticks every 100 ms
+        });
+        IdentifiedTestClient first = await server.IdentifyAsync();
+        Assert.Equal(1, server.Server.SessionCount);
+        first.Client.Abort();
+        await first.DisposeAsync();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            while (server.Server.SessionCount != 0)
+            {
+                Assert.False(timeout.IsCancellationRequested, "the session never expired");
+                await Task.Delay(10, CancellationToken.None);
+            }
+        }
+
+        await using RawGatewayClient again = await server.ConnectAsync();
+        await again.ResumeAsync(EgressTestServer.Token, first.SessionId, 3);
+        GatewayMessage invalid = await again.ReceiveAsync();
+        Assert.Equal((9, false), (invalid.Op, invalid.Data.GetBoolean()));
+    }
 }

@@ -87,8 +87,9 @@ internal sealed partial class ClientConnection
         _sessionReleased.TrySetResult();
         _context.Metrics.Disconnected(_closeReason);
         await FinishTransportAsync().ConfigureAwait(false);
+        // _closing is not disposed: another thread may be inside Close() (after winning nothing) and a timer-less
+        // CancellationTokenSource holds no resources.
         Output.Dispose();
-        _closing.Dispose();
     }
 
     private void ReleaseSession(ClientSession session, bool keep)

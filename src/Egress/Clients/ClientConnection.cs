@@ -14,8 +14,8 @@ using GatewayProxy.Ring;
 namespace GatewayProxy.Egress.Clients;
 
 /// <summary>One client WebSocket after the upgrade: reads its commands, starts or resumes its session, and hands the
-/// session to a relay worker for live events. Split by concern: Read (frames, opcodes), Session (IDENTIFY, READY burst,
-/// RESUME), Commands (op 3/4/8/31 upstream), Close (closing and teardown).</summary>
+/// session to a relay worker for live events. Split by concern: Read (frames, opcodes), Identify (snapshot, READY burst),
+/// Resume (take-over, replay), Commands (op 3/4/8/31 upstream), Close (closing and teardown).</summary>
 /// <remarks>
 /// The read loop is the connection's only long-lived async flow and it is idle between client payloads (a heartbeat
 /// every ~41 s): live events never go through it. A session start runs as a second flow until the READY/GUILD_CREATE
@@ -42,7 +42,8 @@ internal sealed partial class ClientConnection
     {
         _context = context;
         _transport = transport;
-        Output = new ClientOutput(transport.Output, compression, context.Metrics.BytesFor(compression, payloadCompression: false));
+        Output = new ClientOutput(transport.Output, compression, context.Metrics.BytesFor(compression, payloadCompression: false),
+            context.Options.ZlibLevel, context.Options.ZstdLevel);
         _frames = new WebSocketMessageReader(WebSocketRole.Server, context.Options.MaxClientPayloadBytes);
         _message = new ArrayBufferWriter<byte>(Math.Min(context.Options.MaxClientPayloadBytes, 4096));
         _lastHeartbeat = Environment.TickCount64;

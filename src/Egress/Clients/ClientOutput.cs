@@ -19,11 +19,12 @@ namespace GatewayProxy.Egress.Clients;
 /// writes are appended (they go out with the next flush) and nobody awaits it; its completion re-flushes what was appended
 /// and wakes whoever relays to this client. One slow socket therefore never holds a worker.
 /// </remarks>
-internal sealed class ClientOutput
+internal sealed partial class ClientOutput
 {
     private readonly Lock _lock = new();
     private readonly PipeWriter _writer;
     private readonly IMessageEncoder? _encoder;
+    private readonly int _zlibLevel;
     private readonly Action _onFlushCompleted;
     private readonly PooledBufferWriter _coldScratch = new(256);
     private Counter.Child _bytes;
@@ -37,11 +38,17 @@ internal sealed class ClientOutput
     private TaskCompletionSource? _flushedWaiter;
     private volatile RingSignal? _wake;
 
-    public ClientOutput(PipeWriter writer, TransportCompression transport, Counter.Child bytes)
+    public ClientOutput(PipeWriter writer, TransportCompression transport, Counter.Child bytes, int zlibLevel = 1, int zstdLevel = 3)
     {
         _writer = writer;
         Transport = transport;
-        _encoder = MessageCodecs.CreateEncoder(transport);
+        _zlibLevel = zlibLevel;
+        _encoder = transport switch
+        {
+            TransportCompression.ZlibStream => new ZlibStreamEncoder(zlibLevel),
+            TransportCompression.ZstdStream => new ZstdStreamEncoder(zstdLevel),
+            _ => null,
+        };
         _bytes = bytes;
         _onFlushCompleted = OnFlushCompleted;
     }
@@ -204,7 +211,7 @@ internal sealed class ClientOutput
             else if (_payloadCompression && json.Length > _payloadThreshold)
             {
                 scratch.Reset();
-                ZlibPayload.Compress(json, scratch);
+                ZlibPayload.Compress(json, scratch, _zlibLevel);
                 WriteFrameLocked(WebSocketOpcode.Binary, scratch.WrittenSpan);
             }
             else
@@ -220,37 +227,6 @@ internal sealed class ClientOutput
             _faulted = true;
             return false;
         }
-    }
-
-    /// <summary>Flushes unless a flush is already pending (caller holds <see cref="SyncRoot"/>).</summary>
-    public void CommitLocked()
-    {
-        CountBytesLocked();
-        if (_flushPending || _faulted) return;
-        ValueTask<FlushResult> flush;
-        try
-        {
-            // Consumed exactly once: either now (completed) or by OnFlushCompleted after its continuation ran.
-#pragma warning disable CA2012
-            flush = _writer.FlushAsync();
-#pragma warning restore CA2012
-        }
-        catch (InvalidOperationException)
-        {
-            _faulted = true;
-            return;
-        }
-
-        if (flush.IsCompleted)
-        {
-            Observe(flush);
-            return;
-        }
-
-        _flushPending = true;
-        _pendingFlush = flush;
-        // No closure, no state machine: the cached delegate runs on the pipe's writer scheduler (thread pool).
-        flush.GetAwaiter().UnsafeOnCompleted(_onFlushCompleted);
     }
 
     /// <summary>Releases the compressor (after the connection ended).</summary>
@@ -280,44 +256,5 @@ internal sealed class ClientOutput
         if (_uncounted == 0) return;
         _bytes.Inc(_uncounted);
         _uncounted = 0;
-    }
-
-    private void Observe(ValueTask<FlushResult> flush)
-    {
-        try
-        {
-            // Only called for a completed flush (synchronously, or from its completion callback).
-#pragma warning disable CA2012
-            FlushResult result = flush.GetAwaiter().GetResult();
-#pragma warning restore CA2012
-            if (result.IsCompleted) _faulted = true; // the send loop stopped reading: the socket is gone
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            _faulted = true;
-        }
-    }
-
-    private void OnFlushCompleted()
-    {
-        RingSignal? wake;
-        TaskCompletionSource? waiter = null;
-        lock (_lock)
-        {
-            _flushPending = false;
-            Observe(_pendingFlush);
-            _pendingFlush = default;
-            if (!_faulted && _writer.CanGetUnflushedBytes && _writer.UnflushedBytes > 0) CommitLocked();
-            if (!_flushPending)
-            {
-                waiter = _flushedWaiter;
-                _flushedWaiter = null;
-            }
-
-            wake = _wake;
-        }
-
-        waiter?.TrySetResult();
-        wake?.Set();
     }
 }

@@ -35,6 +35,9 @@ internal sealed class EgressMetrics
     /// <summary>Session count.</summary>
     public Gauge Sessions { get; }
 
+    /// <summary>Disconnects counted for a reason.</summary>
+    public double DisconnectCount(DisconnectReason reason) => _disconnects[(int)reason].Value;
+
     /// <summary>Counts one disconnect.</summary>
     public void Disconnected(DisconnectReason reason) => _disconnects[(int)reason].Inc();
 

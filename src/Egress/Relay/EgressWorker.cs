@@ -170,7 +170,20 @@ internal sealed partial class EgressWorker : IAsyncDisposable
         long now = Environment.TickCount64;
         for (int i = 0; i < _clients.Count;)
         {
-            PumpResult result = Pump(_clients[i], now);
+            ClientConnection client = _clients[i];
+            PumpResult result;
+            try
+            {
+                result = Pump(client, now);
+            }
+            catch (Exception e)
+            {
+                // A bug with one client's data must not stall the others: cut that client, keep relaying.
+                EgressLog.WorkerFailed(_logger, e, Index);
+                client.Close(4000, "unknown error: the proxy failed to relay an event", Metrics.DisconnectReason.Overrun, keepSession: false);
+                result = PumpResult.Removed;
+            }
+
             if (result == PumpResult.Removed)
             {
                 RemoveAt(i);

@@ -41,6 +41,17 @@ internal sealed class SnapshotHold
         }
     }
 
+    /// <summary>Holds <paramref name="ring"/> at its cursor as of now (always possible, however fast the producer runs).</summary>
+    public static SnapshotHold? TryCreateAtCursor<T>(RingBuffer<T> ring, TimeSpan duration)
+        where T : class
+    {
+        if (duration <= TimeSpan.Zero) return null;
+        return new SnapshotHold(ring.AddGatingReaderAtCursor(), Environment.TickCount64 + (long)duration.TotalMilliseconds);
+    }
+
+    /// <summary>The position the producer is held after.</summary>
+    public long Position => _reader.Position;
+
     /// <summary>Lets the producer go up to <paramref name="position"/> + ring size.</summary>
     public void Advance(long position)
     {

@@ -38,6 +38,11 @@ internal sealed class TestShardFeed : IShardFeed
 
     public double? LatencyMs => IsReady ? 42.5 : null;
 
+    private long _blocked;
+
+    /// <summary>How many publishes had to wait for a gating reader (a snapshot hold).</summary>
+    public long BlockedPublishes => Interlocked.Read(ref _blocked);
+
     /// <summary>Positions of every snapshot taken, in order.</summary>
     public ConcurrentQueue<long> SnapshotPositions { get; } = new();
 
@@ -80,44 +85,46 @@ internal sealed class TestShardFeed : IShardFeed
     public static string DispatchJson(string type, long upstreamSeq, string dJson) =>
         $"{{\"t\":\"{type}\",\"s\":{upstreamSeq.ToString(CultureInfo.InvariantCulture)},\"op\":0,\"d\":{dJson}}}";
 
-    /// <summary>Publishes one dispatch; returns its ring sequence.</summary>
+    /// <summary>Publishes one dispatch; returns its ring sequence. One publishing thread at a time (single producer).</summary>
     public long Publish(string type, string dJson)
     {
-        lock (_publishLock)
-        {
-            long upstream = ++_upstreamSeq;
-            byte[] payload = Encoding.UTF8.GetBytes(DispatchJson(type, upstream, dJson));
-            return PublishRaw(payload);
-        }
+        long upstream = Interlocked.Increment(ref _upstreamSeq);
+        return PublishRaw(Encoding.UTF8.GetBytes(DispatchJson(type, upstream, dJson)));
     }
 
-    /// <summary>Publishes raw payload bytes (the test builds the JSON); the caller holds no lock.</summary>
+    /// <summary>Publishes raw payload bytes (the test builds the JSON). One publishing thread at a time.</summary>
     public long PublishRaw(byte[] payload)
     {
+        if (!EnvelopeScanner.TryScan(payload, out Envelope envelope, out EnvelopeError error)) throw new InvalidOperationException("bad test payload: " + error);
+        EventMeta meta = EventMeta.From(envelope);
+        ReadOnlySpan<byte> d = envelope.Data(payload);
+        if (EnvelopeScanner.TryFindProperty(d, "guild_id"u8, out int gs, out int gl, out _) && EnvelopeScanner.TryParseSnowflake(d.Slice(gs, gl), out ulong guild))
+        {
+            meta.GuildId = guild;
+        }
+
+        if (envelope.Kind == EventKind.GuildMembersChunk && EnvelopeScanner.TryFindProperty(d, "nonce"u8, out int ns, out int nl, out bool isString) && isString)
+        {
+            meta.NonceStart = envelope.DataStart + ns;
+            meta.NonceLength = nl;
+        }
+        else if (envelope.Kind == EventKind.RateLimited && EnvelopeScanner.TryFindProperty(d, "meta"u8, out int ms, out int ml, out _)
+            && EnvelopeScanner.TryFindProperty(d.Slice(ms, ml), "nonce"u8, out int ns2, out int nl2, out bool isString2) && isString2)
+        {
+            meta.NonceStart = envelope.DataStart + ms + ns2;
+            meta.NonceLength = nl2;
+        }
+
+        // Honours gating readers (snapshot holds) like ingress does; waits outside the lock so a snapshot can still be
+        // taken while the producer is held.
+        if (!Ring.TryNext(out long seq))
+        {
+            Interlocked.Increment(ref _blocked);
+            seq = Ring.Next();
+        }
+
         lock (_publishLock)
         {
-            if (!EnvelopeScanner.TryScan(payload, out Envelope envelope, out EnvelopeError error)) throw new InvalidOperationException("bad test payload: " + error);
-            EventMeta meta = EventMeta.From(envelope);
-            ReadOnlySpan<byte> d = envelope.Data(payload);
-            if (EnvelopeScanner.TryFindProperty(d, "guild_id"u8, out int gs, out int gl, out _) && EnvelopeScanner.TryParseSnowflake(d.Slice(gs, gl), out ulong guild))
-            {
-                meta.GuildId = guild;
-            }
-
-            if (envelope.Kind == EventKind.GuildMembersChunk && EnvelopeScanner.TryFindProperty(d, "nonce"u8, out int ns, out int nl, out bool isString) && isString)
-            {
-                meta.NonceStart = envelope.DataStart + ns;
-                meta.NonceLength = nl;
-            }
-            else if (envelope.Kind == EventKind.RateLimited && EnvelopeScanner.TryFindProperty(d, "meta"u8, out int ms, out int ml, out _)
-                && EnvelopeScanner.TryFindProperty(d.Slice(ms, ml), "nonce"u8, out int ns2, out int nl2, out bool isString2) && isString2)
-            {
-                meta.NonceStart = envelope.DataStart + ms + ns2;
-                meta.NonceLength = nl2;
-            }
-
-            // Honours gating readers (snapshot holds) like ingress does.
-            long seq = Ring.Next();
             PayloadSlot<EventMeta> slot = Ring[seq];
             slot.Payload.Reset();
             slot.Payload.Write(payload);

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 
 namespace GatewayProxy.Egress.Clients;
 
-/// <summary>Starting a session: IDENTIFY → READY + GUILD_CREATEs from a snapshot; RESUME → replay + RESUMED.</summary>
+/// <summary>Starting a session: IDENTIFY → READY + GUILD_CREATEs from a snapshot, held against a busy producer.</summary>
 internal sealed partial class ClientConnection
 {
     private static readonly byte[] InvalidSessionFalse = BuildInvalidSession();
@@ -74,15 +74,7 @@ internal sealed partial class ClientConnection
             ct.ThrowIfCancellationRequested();
 
             RingBuffer<PayloadSlot<EventMeta>> ring = feed.Ring;
-            IShardSnapshot snapshot = feed.TakeSnapshot();
-            hold = SnapshotHold.TryCreate(ring, snapshot.Position, _context.Options.SnapshotHold);
-            for (int attempt = 0; hold is null && attempt < 2 && _context.Options.SnapshotHold > TimeSpan.Zero; attempt++)
-            {
-                // The cache lagged the ring by more than its size: a fresher snapshot can be held.
-                snapshot = feed.TakeSnapshot();
-                hold = SnapshotHold.TryCreate(ring, snapshot.Position, _context.Options.SnapshotHold);
-            }
-
+            (IShardSnapshot snapshot, hold) = await TakeHeldSnapshotAsync(feed, ring, ct).ConfigureAwait(false);
             reader = ring.AddReader(snapshot.Position);
             ulong botUserId = _context.Options.BotUserIdOverride ?? ReadUserId(snapshot.BotUserJson);
             var guildOptions = new GuildCreateOptions(request.LargeThreshold,
@@ -131,6 +123,38 @@ internal sealed partial class ClientConnection
         }
     }
 
+    /// <summary>A snapshot and a hold on the ring exactly at its position (null when holds are off or impossible).</summary>
+    /// <remarks>The producer is held at the cursor first, so it cannot run a ring's length past the snapshot while the
+    /// snapshot is taken; the hold then moves up to the snapshot's position. A cache that lags the cursor gets a hold
+    /// exactly at its position, or a few short retries to catch up (the guard keeps the producer bounded meanwhile).</remarks>
+    private async Task<(IShardSnapshot Snapshot, SnapshotHold? Hold)> TakeHeldSnapshotAsync(IShardFeed feed, RingBuffer<PayloadSlot<EventMeta>> ring, CancellationToken ct)
+    {
+        SnapshotHold? guard = SnapshotHold.TryCreateAtCursor(ring, _context.Options.SnapshotHold);
+        if (guard is null) return (feed.TakeSnapshot(), null);
+        try
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                IShardSnapshot snapshot = feed.TakeSnapshot();
+                if (snapshot.Position >= guard.Position)
+                {
+                    guard.Advance(snapshot.Position);
+                    SnapshotHold held = guard;
+                    guard = null;
+                    return (snapshot, held);
+                }
+
+                SnapshotHold? exact = SnapshotHold.TryCreate(ring, snapshot.Position, _context.Options.SnapshotHold);
+                if (exact is not null || attempt == 4) return (snapshot, exact);
+                await Task.Delay(1 << attempt, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            guard?.Release();
+        }
+    }
+
     private static void WriteGuild(PooledBufferWriter scratch, IShardSnapshot snapshot, ulong guildId, long seq, in GuildCreateOptions options)
     {
         if (!snapshot.IsUnavailable(guildId))
@@ -152,119 +176,6 @@ internal sealed partial class ClientConnection
     private static ulong ReadUserId(ReadOnlySpan<byte> userJson) =>
         EnvelopeScanner.TryFindProperty(userJson, "id"u8, out int start, out int length, out _)
         && EnvelopeScanner.TryParseSnowflake(userJson.Slice(start, length), out ulong id) ? id : 0;
-
-    private void OnResume(JsonElement d)
-    {
-        if (d.ValueKind != JsonValueKind.Object
-            || !d.TryGetProperty("token", out JsonElement token) || token.ValueKind != JsonValueKind.String
-            || !d.TryGetProperty("session_id", out JsonElement sessionId) || sessionId.ValueKind != JsonValueKind.String)
-        {
-            Close(4002, "decode error: RESUME needs token, session_id and seq", DisconnectReason.DecodeError, keepSession: true);
-            return;
-        }
-
-        long seq = 0;
-        if (d.TryGetProperty("seq", out JsonElement seqValue) && seqValue.ValueKind == JsonValueKind.Number && !seqValue.TryGetInt64(out seq))
-        {
-            seq = -1;
-        }
-
-        string givenToken = token.GetString()!;
-        if (_context.Options.ValidateToken && !IdentifyRequest.TokenMatches(givenToken, _context.Options.Token))
-        {
-            Close(4004, "authentication failed: invalid token", DisconnectReason.AuthenticationFailed, keepSession: false);
-            return;
-        }
-
-        if (!_context.Sessions.TryGet(sessionId.GetString()!, out ClientSession? session)
-            || (!_context.Options.ValidateToken && !IdentifyRequest.TokenMatches(givenToken, session!.Token)))
-        {
-            SendInvalidSession();
-            return;
-        }
-
-        _state = ConnectionState.Starting;
-        _startTask = ResumeAsync(session!, seq, _closing.Token);
-    }
-
-    /// <summary>Takes the session over (closing a previous connection still holding it), then replays from the ring
-    /// every event after <paramref name="seq"/> with the same client sequence numbers, then RESUMED.</summary>
-    private async Task ResumeAsync(ClientSession session, long seq, CancellationToken ct)
-    {
-        try
-        {
-            if (!await TryClaimAsync(session, ct).ConfigureAwait(false))
-            {
-                SendInvalidSession();
-                return;
-            }
-
-            Session = session;
-            RingBuffer<PayloadSlot<EventMeta>> ring = session.Feed.Ring;
-            SnapshotHold? hold = null;
-            bool ok = session.Map.TryGetRingPosition(seq, session.Seq, out long position);
-            if (ok)
-            {
-                hold = SnapshotHold.TryCreate(ring, position, _context.Options.SnapshotHold);
-                // The ring must still hold every event after the position.
-                ok = position + 1 > ring.Cursor || !ring.IsOverrun(position + 1);
-            }
-
-            if (!ok)
-            {
-                hold?.Release();
-                ReleaseSession(session, keep: true);
-                Session = null;
-                SendInvalidSession();
-                return;
-            }
-
-            session.Reader?.Dispose();
-            session.Reader = ring.AddReader(position);
-            session.Seq = seq;
-            session.Map.TruncateAfter(seq);
-            if (session.PayloadCompression && Output.Transport == Protocol.Compression.TransportCompression.None)
-            {
-                Output.EnablePayloadCompression(_context.Options.PayloadCompressionThreshold, _context.Metrics.BytesFor(Output.Transport, payloadCompression: true));
-            }
-
-            ct.ThrowIfCancellationRequested();
-            Attach(session, hold, resumeTarget: Math.Max(position, ring.Cursor));
-        }
-        catch (OperationCanceledException)
-        {
-            // Closing.
-        }
-        catch (TimeoutException)
-        {
-            SendInvalidSession();
-        }
-    }
-
-    private async Task<bool> TryClaimAsync(ClientSession session, CancellationToken ct)
-    {
-        for (int attempt = 0; attempt < 3; attempt++)
-        {
-            ClientConnection? holder;
-            lock (session.SyncRoot)
-            {
-                if (session.Ended) return false;
-                holder = session.Connection;
-                if (holder is null)
-                {
-                    session.Connection = this;
-                    return true;
-                }
-            }
-
-            if (ReferenceEquals(holder, this)) return false;
-            // The old socket is probably a zombie the client already gave up on: close it and wait until it lets go.
-            holder.Close(4009, "session resumed on another connection", DisconnectReason.Replaced, keepSession: true);
-            await holder.SessionReleased.WaitAsync(_context.Options.CloseTimeout + TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
-        }
-
-        return false;
-    }
 
     /// <summary>op 9 <c>d:false</c>, flushed; the socket stays open and the client may IDENTIFY on it (as Discord allows).</summary>
     private void SendInvalidSession()

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using GatewayProxy.Egress.Metrics;
+using GatewayProxy.Egress.Relay;
+using GatewayProxy.Egress.Sessions;
+using GatewayProxy.Protocol.Events;
+using GatewayProxy.Ring;
+
+namespace GatewayProxy.Egress.Clients;
+
+/// <summary>RESUME: take the session over, replay the gap from the ring with the same sequence numbers, then RESUMED.</summary>
+internal sealed partial class ClientConnection
+{
+    private void OnResume(JsonElement d)
+    {
+        if (d.ValueKind != JsonValueKind.Object
+            || !d.TryGetProperty("token", out JsonElement token) || token.ValueKind != JsonValueKind.String
+            || !d.TryGetProperty("session_id", out JsonElement sessionId) || sessionId.ValueKind != JsonValueKind.String)
+        {
+            Close(4002, "decode error: RESUME needs token, session_id and seq", DisconnectReason.DecodeError, keepSession: true);
+            return;
+        }
+
+        long seq = 0;
+        if (d.TryGetProperty("seq", out JsonElement seqValue) && seqValue.ValueKind == JsonValueKind.Number && !seqValue.TryGetInt64(out seq))
+        {
+            seq = -1;
+        }
+
+        string givenToken = token.GetString()!;
+        if (_context.Options.ValidateToken && !IdentifyRequest.TokenMatches(givenToken, _context.Options.Token))
+        {
+            Close(4004, "authentication failed: invalid token", DisconnectReason.AuthenticationFailed, keepSession: false);
+            return;
+        }
+
+        if (!_context.Sessions.TryGet(sessionId.GetString()!, out ClientSession? session)
+            || (!_context.Options.ValidateToken && !IdentifyRequest.TokenMatches(givenToken, session!.Token)))
+        {
+            SendInvalidSession();
+            return;
+        }
+
+        _state = ConnectionState.Starting;
+        _startTask = ResumeAsync(session!, seq, _closing.Token);
+    }
+
+    /// <summary>Takes the session over (closing a previous connection still holding it), then replays from the ring
+    /// every event after <paramref name="seq"/> with the same client sequence numbers, then RESUMED.</summary>
+    private async Task ResumeAsync(ClientSession session, long seq, CancellationToken ct)
+    {
+        try
+        {
+            if (!await TryClaimAsync(session, ct).ConfigureAwait(false))
+            {
+                SendInvalidSession();
+                return;
+            }
+
+            Session = session;
+            RingBuffer<PayloadSlot<EventMeta>> ring = session.Feed.Ring;
+            SnapshotHold? hold = null;
+            bool ok = session.Map.TryGetRingPosition(seq, session.Seq, out long position);
+            if (ok)
+            {
+                hold = SnapshotHold.TryCreate(ring, position, _context.Options.SnapshotHold);
+                // The ring must still hold every event after the position.
+                ok = position + 1 > ring.Cursor || !ring.IsOverrun(position + 1);
+            }
+
+            if (!ok)
+            {
+                hold?.Release();
+                ReleaseSession(session, keep: true);
+                Session = null;
+                SendInvalidSession();
+                return;
+            }
+
+            session.Reader?.Dispose();
+            session.Reader = ring.AddReader(position);
+            session.Seq = seq;
+            session.Map.TruncateAfter(seq);
+            if (session.PayloadCompression && Output.Transport == Protocol.Compression.TransportCompression.None)
+            {
+                Output.EnablePayloadCompression(_context.Options.PayloadCompressionThreshold, _context.Metrics.BytesFor(Output.Transport, payloadCompression: true));
+            }
+
+            ct.ThrowIfCancellationRequested();
+            Attach(session, hold, resumeTarget: Math.Max(position, ring.Cursor));
+        }
+        catch (OperationCanceledException)
+        {
+            // Closing.
+        }
+        catch (TimeoutException)
+        {
+            SendInvalidSession();
+        }
+    }
+
+    private async Task<bool> TryClaimAsync(ClientSession session, CancellationToken ct)
+    {
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            ClientConnection? holder;
+            lock (session.SyncRoot)
+            {
+                if (session.Ended) return false;
+                holder = session.Connection;
+                if (holder is null)
+                {
+                    session.Connection = this;
+                    return true;
+                }
+            }
+
+            if (ReferenceEquals(holder, this)) return false;
+            // The old socket is probably a zombie the client already gave up on: close it and wait until it lets go.
+            holder.Close(4009, "session resumed on another connection", DisconnectReason.Replaced, keepSession: true);
+            await holder.SessionReleased.WaitAsync(_context.Options.CloseTimeout + TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using GatewayProxy.Egress.Metrics;
+using GatewayProxy.Tests.Egress.Support;
+using GatewayProxy.Tests.Support;
+using Xunit;
+
+namespace GatewayProxy.Tests.Egress;
+
+/// <summary>The snapshot loop pitfall: a client that keeps up always finishes its READY burst on a busy shard.</summary>
+public sealed class SnapshotHoldTests
+{
+    [Fact]
+    public async Task A_client_that_keeps_up_finishes_a_big_snapshot_on_a_firehose_shard_with_a_tiny_ring()
+    {
+        var guilds = new List<TestGuild>();
+        for (int i = 0; i < 400; i++) guilds.Add(new TestGuild(9000UL + (ulong)i, false));
+        // 32 slots: without holding the producer, the burst of 401 payloads would be overrun many times over.
+        await using EgressTestServer server = EgressTestServer.Start(o => o.Backpressure = 8, ringSize: 32, guilds: guilds);
+        long received = -1;
+        await using RawGatewayClient client = await server.ConnectAsync();
+        var clock = Stopwatch.StartNew();
+        Task producer = Task.Run(() =>
+        {
+            // Until 2000 events after the snapshot (whenever the server takes it), then an end marker.
+            for (int k = 0; k < int.MaxValue; k++)
+            {
+                if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException("the producer ran for too long");
+                long[] snapshots = server.Feed.SnapshotPositions.ToArray();
+                if (snapshots.Length > 0 && k > snapshots[^1] + 2000) break;
+                // A firehose: free-running until the hold has stopped it at least once, and while the hold lasts. Once
+                // the hold is released the client is on its own, so the producer then stays at most 16 events ahead of
+                // what the client has received ("a client that keeps up"; the ring has 32 slots).
+                while (server.Feed.BlockedPublishes > 0 && server.Feed.Ring.MinimumGatingPosition == long.MaxValue
+                    && k - Math.Max(Volatile.Read(ref received), snapshots[^1]) > 16)
+                {
+                    if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException("the client stopped receiving");
+                    Thread.Yield();
+                }
+
+                server.Feed.Publish("MESSAGE_CREATE", TestShardFeed.EventData(k, padding: 100));
+            }
+
+            server.Feed.Publish("TYPING_START", "{\"n\":-1}");
+        });
+
+        // The firehose is on before the client identifies, so it runs through the whole burst.
+        while (server.Feed.Ring.Cursor < 100)
+        {
+            Assert.False(producer.IsCompleted, "the producer stopped early");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the producer did not start");
+            await Task.Yield();
+        }
+
+        await client.IdentifyAsync(EgressTestServer.Token, 0, 1, 1);
+
+        Assert.Equal("READY", (await client.ReceiveAsync()).Type);
+        for (int i = 0; i < guilds.Count; i++) Assert.Equal(2 + i, (await client.ReceiveAsync()).Seq);
+        long first = server.Feed.SnapshotPositions.ToArray()[^1] + 1;
+        long seq = guilds.Count + 1;
+        for (long n = first; ; n++)
+        {
+            GatewayMessage message = await client.ReceiveAsync();
+            Assert.Equal(++seq, message.Seq);
+            if (message.Type == "TYPING_START") break;
+            Assert.Equal(n, message.Data.GetProperty("n").GetInt64());
+            Volatile.Write(ref received, n);
+        }
+
+        await producer.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(seq - (guilds.Count + 1) > 2000, "events were published during and after the burst");
+        Assert.Equal(0, server.Server.DisconnectCount(DisconnectReason.Overrun) + server.Server.DisconnectCount(DisconnectReason.Backpressure));
+    }
+}
