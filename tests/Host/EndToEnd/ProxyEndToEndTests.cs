@@ -73,7 +73,9 @@ public class ProxyEndToEndTests
         await first.DisposeAsync();
 
         await fixture.Simulator.EmitEventsAsync(0, 15);
-        await fixture.WaitUntilAsync(() => fixture.Proxy.Shards.GetShard(0)!.Ring.Cursor >= 0 && fixture.LiveDispatches(0).Count == before + 25, "the simulator to send 25 events");
+        await fixture.WaitUntilAsync(() => fixture.LiveDispatches(0).Count == before + 25, "the simulator to send 25 events");
+        // The ring must hold them before the RESUME, else they are (rightly) live events after RESUMED, not a replay.
+        await fixture.WaitUntilAsync(() => fixture.Proxy.Shards.GetShard(0)!.Ring.Cursor + 1 >= CountRingEvents(fixture), "the proxy's ring to hold every event sent");
         await fixture.WaitUntilAsync(() => fixture.Proxy.Shards.GetShard(0)!.Cache.Position >= fixture.Proxy.Shards.GetShard(0)!.Ring.Cursor, "the proxy to take in every event");
 
         await using RawGatewayClient resumed = await RawGatewayClient.ConnectAsync(fixture.ProxyUrl);
