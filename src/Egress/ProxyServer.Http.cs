@@ -7,19 +7,25 @@ using Prometheus;
 
 namespace GatewayProxy.Egress;
 
-/// <summary>The plain HTTP endpoints on the client port: /metrics, /health, /shard-count.</summary>
+/// <summary>The plain HTTP endpoints on the client port: /metrics, /health, /shard-count, and REST gateway discovery
+/// (/api[/vN]/gateway[/bot]).</summary>
 public sealed partial class ProxyServer
 {
     /// <summary>Answers the request when it is for an HTTP endpoint (or is not an upgrade at all); false for a gateway upgrade.</summary>
     private async Task<bool> TryServeHttpAsync(IDuplexPipe transport, HttpRequest request)
     {
         string path = request.Path.Length > 1 ? request.Path.TrimEnd('/') : request.Path;
-        bool endpoint = path is "/metrics" or "/health" or "/shard-count";
+        bool discovery = GatewayDiscovery.TryMatch(path, out bool bot);
+        bool endpoint = discovery || path is "/metrics" or "/health" or "/shard-count";
         if (!endpoint) return false;
 
         if (request.Method is not ("GET" or "HEAD"))
         {
             WriteText(transport.Output, 405, "only GET is supported here");
+        }
+        else if (discovery)
+        {
+            ServeDiscovery(transport.Output, request, bot);
         }
         else if (path == "/metrics")
         {
@@ -43,5 +49,19 @@ public sealed partial class ProxyServer
 
         await CloseTransportAsync(transport).ConfigureAwait(false);
         return true;
+    }
+
+    private void ServeDiscovery(PipeWriter output, HttpRequest request, bool bot)
+    {
+        // /gateway/bot is authenticated at Discord: a wrong token gets the same 401 here, so a misconfigured bot learns it early.
+        if (bot && _context.Options.ValidateToken
+            && !Clients.IdentifyRequest.TokenMatches(request.GetHeader("Authorization") ?? string.Empty, _context.Options.Token))
+        {
+            WebSocketHandshake.WriteResponse(output, 401, "Unauthorized", "application/json", """{"message": "401: Unauthorized", "code": 0}"""u8);
+            return;
+        }
+
+        byte[] body = GatewayDiscovery.Build(bot, _context.ResumeUrl, _context.Shards.TotalShards);
+        WebSocketHandshake.WriteResponse(output, 200, "OK", "application/json", request.Method == "HEAD" ? default : body);
     }
 }
