@@ -96,6 +96,17 @@ public sealed class NodeScript : IAsyncDisposable
         }
     }
 
+    /// <summary>The script's process id.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>SIGKILL, as a crashed or OOM-killed bot: no close frames, the kernel just drops its sockets. Waits for the exit.</summary>
+    public async Task KillAsync(TimeSpan timeout)
+    {
+        _process.Kill(entireProcessTree: false);
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
     /// <summary>Kills the script if it is still running.</summary>
     public async ValueTask DisposeAsync()
     {

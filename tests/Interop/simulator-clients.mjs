@@ -3,11 +3,13 @@
 // (install with `npm ci` in tests/Interop).
 //
 // usage: node simulator-clients.mjs --client ws|discord.js --api http://127.0.0.1:PORT/api --token T --shards N
-//                                   [--guilds-per-shard 3,3] [--live-events 5] [--timeout-ms 60000]
+//                                   [--guilds-per-shard 3,3] [--live-events 5] [--timeout-ms 60000] [--then resume|stay]
 // env:   SIM_API, SIM_TOKEN, SIM_SHARDS, SIM_CLIENT, SIM_GUILDS_PER_SHARD, SIM_LIVE_EVENTS, SIM_TIMEOUT_MS
 //
 // Line protocol (one JSON object per stdout line):
-//   {"phase":"ready", ...}   every shard is ready, has every guild and N live events: the test now sends op 7 to each shard
+//   {"phase":"ready", ...}   every shard is ready, has every guild and N live events: with --then resume (default) the
+//                            test now sends op 7 to each shard; with --then stay the script just stays connected (the
+//                            test kills it: a bot process that dies without closing)
 //   {"phase":"result", ...}  final report (also on failure or timeout), then the process exits (0 = ok)
 // Lines starting with "#" are diagnostics.
 
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     'guilds-per-shard': { type: 'string', default: process.env.SIM_GUILDS_PER_SHARD ?? '' },
     'live-events': { type: 'string', default: process.env.SIM_LIVE_EVENTS ?? '5' },
     'timeout-ms': { type: 'string', default: process.env.SIM_TIMEOUT_MS ?? '60000' },
+    then: { type: 'string', default: process.env.SIM_THEN ?? 'resume' },
   },
 });
 
@@ -101,8 +104,20 @@ function allGuilds(state) {
 
 function check() {
   if (phase === 'connecting' && shards.every((s) => allGuilds(s) && s.liveEvents >= liveEventsWanted)) {
-    phase = 'reconnecting';
-    out({ phase: 'ready', shards: shards.map((s) => ({ shard: s.shard, sessionId: s.sessionId, guilds: s.guilds.length })) });
+    phase = values.then === 'stay' ? 'staying' : 'reconnecting';
+    out({
+      phase: 'ready',
+      errors,
+      shards: shards.map((s) => ({
+        shard: s.shard,
+        sessionId: s.sessionId,
+        guilds: s.guilds,
+        liveEvents: s.liveEvents,
+        seqProblems: s.seqProblems,
+        identifies: s.identifies,
+        closes: s.closes,
+      })),
+    });
   } else if (phase === 'reconnecting' && shards.every((s) => s.resumed && s.eventsAfterResume >= liveEventsWanted)) {
     phase = 'done';
     void finish(true);
