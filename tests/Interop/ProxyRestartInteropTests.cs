@@ -53,12 +53,14 @@ public sealed class ProxyRestartInteropTests
     private static NodeScript StartBot(ProxyFixture fixture, string client) =>
         NodeScript.Start("simulator-clients.mjs",
             "--client", client,
-            // REST discovery (GET /api/v10/gateway/bot) goes to the proxy itself, which names its own URL.
+            // REST discovery (GET /api/v10/gateway/bot) goes to the proxy itself, which names its own URL; "fetch" does it
+            // the way README.md tells bots to (fetchGatewayInformation for ws, a rest.get override for discord.js).
             "--api", $"http://127.0.0.1:{fixture.Proxy.LocalEndPoint.Port.ToString(CultureInfo.InvariantCulture)}/api",
             "--token", fixture.Token,
             "--shards", fixture.ShardCount.ToString(CultureInfo.InvariantCulture),
             "--live-events", LiveEvents.ToString(CultureInfo.InvariantCulture),
             "--then", "stay",
+            "--discovery", "fetch",
             "--timeout-ms", "150000");
 
     /// <summary>Asserts every shard got READY once, exactly its guilds, live events, and contiguous sequences; returns the session ids.</summary>

@@ -4,6 +4,7 @@
 //
 // usage: node simulator-clients.mjs --client ws|discord.js --api http://127.0.0.1:PORT/api --token T --shards N
 //                                   [--guilds-per-shard 3,3] [--live-events 5] [--timeout-ms 60000] [--then resume|stay]
+//                                   [--discovery rest|fetch]
 // env:   SIM_API, SIM_TOKEN, SIM_SHARDS, SIM_CLIENT, SIM_GUILDS_PER_SHARD, SIM_LIVE_EVENTS, SIM_TIMEOUT_MS
 //
 // Line protocol (one JSON object per stdout line):
@@ -25,6 +26,9 @@ const { values } = parseArgs({
     'live-events': { type: 'string', default: process.env.SIM_LIVE_EVENTS ?? '5' },
     'timeout-ms': { type: 'string', default: process.env.SIM_TIMEOUT_MS ?? '60000' },
     then: { type: 'string', default: process.env.SIM_THEN ?? 'resume' },
+    // rest: the library's REST client (base --api) asks /gateway/bot; fetch: only that call goes to --api, the way
+    // README.md tells bots to reach the proxy while their other REST calls go to Discord.
+    discovery: { type: 'string', default: process.env.SIM_DISCOVERY ?? 'rest' },
   },
 });
 
@@ -145,11 +149,20 @@ async function finish(ok, reason) {
 
 setTimeout(() => void finish(false, `timeout in phase ${phase}`), Number(values['timeout-ms'])).unref();
 
+function fetchGatewayBot() {
+  return fetch(`${values.api}/v10/gateway/bot`, { headers: { Authorization: `Bot ${values.token}` } }).then((r) => {
+    if (!r.ok) throw new Error(`GET /gateway/bot: HTTP ${r.status}`);
+    return r.json();
+  });
+}
+
 async function runWs() {
   const { REST } = await import('@discordjs/rest');
   const { WebSocketManager, WebSocketShardEvents } = await import('@discordjs/ws');
   const rest = new REST({ api: values.api, version: '10' }).setToken(values.token);
-  const manager = new WebSocketManager({ token: values.token, intents, rest, shardCount });
+  const options = { token: values.token, intents, rest, shardCount };
+  if (values.discovery === 'fetch') options.fetchGatewayInformation = fetchGatewayBot;
+  const manager = new WebSocketManager(options);
   manager.on(WebSocketShardEvents.Dispatch, (payload, shardId) => onDispatch(shardId, payload.t, payload.s, payload.d));
   manager.on(WebSocketShardEvents.Ready, (_data, shardId) => {
     shards[shardId].ready = true;
@@ -166,8 +179,12 @@ async function runWs() {
 }
 
 async function runDiscordJs() {
-  const { Client, Events } = await import('discord.js');
+  const { Client, Events, Routes } = await import('discord.js');
   const client = new Client({ intents, shardCount, shards: [...Array(shardCount).keys()], rest: { api: values.api } });
+  if (values.discovery === 'fetch') {
+    const get = client.rest.get.bind(client.rest);
+    client.rest.get = (route, options) => (route === Routes.gatewayBot() ? fetchGatewayBot() : get(route, options));
+  }
   client.on(Events.Raw, (packet, shardId) => {
     if (packet.op === 0) onDispatch(shardId, packet.t, packet.s, packet.d);
   });
