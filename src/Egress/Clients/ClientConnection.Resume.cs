@@ -98,6 +98,16 @@ internal sealed partial class ClientConnection
         }
     }
 
+    /// <summary>Called by the relay worker when a RESUME replay is overrun before RESUMED: the session lost events it can
+    /// never replay, so the client is told to IDENTIFY afresh (INVALID_SESSION <c>d:false</c>, delivered) and then closed.</summary>
+    /// <remarks>A bare 4000 here would make the library RESUME again, into the same hole, instead of identifying.</remarks>
+    public void FailReplay()
+    {
+        Output.TrySend(InvalidSessionFalse);
+        Close(4000, "resume failed: events to replay were overwritten before they were sent; identify again",
+            DisconnectReason.Overrun, keepSession: false);
+    }
+
     private async Task<bool> TryClaimAsync(ClientSession session, CancellationToken ct)
     {
         for (int attempt = 0; attempt < 3; attempt++)

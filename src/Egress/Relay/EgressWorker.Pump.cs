@@ -183,6 +183,13 @@ internal sealed partial class EgressWorker
 
     private PumpResult Cut(ClientConnection client, RingReader reader, DisconnectReason reason)
     {
+        if (reason == DisconnectReason.Overrun && client.ResumeTarget != ClientConnection.NoResume)
+        {
+            // Overrun mid-replay: RESUMED was not sent, so the session cannot continue; op 9 false, then close.
+            client.FailReplay();
+            return PumpResult.Removed;
+        }
+
         // Resumable only while the ring still holds the next event the client needs.
         bool keep = reason == DisconnectReason.Backpressure && !reader.IsOverrun(reader.Position + 1);
         string text = reason == DisconnectReason.Backpressure

@@ -6,26 +6,33 @@ using GatewayProxy.Protocol.WebSockets;
 
 namespace GatewayProxy.Tests.Egress.Support;
 
-/// <summary>A client that identifies and then stops reading (tiny receive buffer), until the test reads everything back.</summary>
+/// <summary>A client that sends one payload (IDENTIFY or RESUME) and then stops reading (tiny receive buffer), until the
+/// test reads back what it wants: nothing is read ahead, so the proxy's output really backs up.</summary>
 internal sealed class StalledClient : IDisposable
 {
     private readonly Socket _socket;
-    private readonly byte[] _leftover;
+    private readonly WebSocketMessageReader _reader = new(WebSocketRole.Client, 64 * 1024 * 1024, validateUtf8: false);
+    private readonly ArrayBufferWriter<byte> _sink = new();
+    private readonly byte[] _buffer = new byte[64 * 1024];
+    private byte[] _pending = [];
 
-    private StalledClient(Socket socket, byte[] leftover)
+    private StalledClient(Socket socket)
     {
         _socket = socket;
-        _leftover = leftover;
     }
 
-    public static async Task<StalledClient> ConnectAndIdentifyAsync(Uri url, string token)
+    public static Task<StalledClient> ConnectAndIdentifyAsync(Uri url, string token) =>
+        ConnectAsync(url, $"{{\"op\":2,\"d\":{{\"token\":\"{token}\",\"properties\":{{}},\"intents\":1}}}}");
+
+    /// <summary>Upgrades, sends <paramref name="firstPayload"/> (a gateway JSON payload), and reads nothing more.</summary>
+    public static async Task<StalledClient> ConnectAsync(Uri url, string firstPayload)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await socket.ConnectAsync(url.Host, url.Port, timeout.Token);
         byte[] request = WebSocketHandshake.BuildClientRequest($"{url.Host}:{url.Port}", "/?v=10&encoding=json", out _);
         await socket.SendAsync(request, SocketFlags.None, timeout.Token);
-        // Read just the 101 response head; whatever follows (HELLO, ...) is kept for later.
+        // Read just the 101 response head; whatever follows (HELLO, ...) is read later.
         var head = new List<byte>();
         var one = new byte[1];
         while (head.Count < 4 || !(head[^4] == '\r' && head[^3] == '\n' && head[^2] == '\r' && head[^1] == '\n'))
@@ -37,48 +44,57 @@ internal sealed class StalledClient : IDisposable
 
         if (!Encoding.ASCII.GetString(head.ToArray()).StartsWith("HTTP/1.1 101", StringComparison.Ordinal)) throw new IOException("upgrade refused");
         var frame = new ArrayBufferWriter<byte>();
-        byte[] identify = Encoding.UTF8.GetBytes($"{{\"op\":2,\"d\":{{\"token\":\"{token}\",\"properties\":{{}},\"intents\":1}}}}");
-        WebSocketFrameWriter.WriteFrame(frame, WebSocketOpcode.Text, identify, maskKey: 0x12345678u);
+        WebSocketFrameWriter.WriteFrame(frame, WebSocketOpcode.Text, Encoding.UTF8.GetBytes(firstPayload), maskKey: 0x12345678u);
         await socket.SendAsync(frame.WrittenMemory, SocketFlags.None, timeout.Token);
-        return new StalledClient(socket, []);
+        return new StalledClient(socket);
     }
 
-    /// <summary>Reads every frame until the server's close frame; returns its code and reason, and how many messages came before.</summary>
-    public async Task<(ushort Code, string Reason, int Messages)> ReadUntilCloseAsync(TimeSpan limit)
+    /// <summary>Reads the next message's text; null when the server's close frame comes first (its code in <see cref="Close"/>).</summary>
+    public async Task<string?> ReadMessageAsync(TimeSpan limit)
     {
         using var timeout = new CancellationTokenSource(limit);
-        var reader = new WebSocketMessageReader(WebSocketRole.Client, 64 * 1024 * 1024, validateUtf8: false);
-        var sink = new ArrayBufferWriter<byte>();
-        var pending = new List<byte>(_leftover);
-        var buffer = new byte[64 * 1024];
-        int messages = 0;
         while (true)
         {
-            var sequence = new ReadOnlySequence<byte>(pending.ToArray());
-            while (true)
+            var sequence = new ReadOnlySequence<byte>(_pending);
+            WebSocketReadStatus status = _reader.TryRead(ref sequence, _sink);
+            _pending = sequence.ToArray(); // the reader keeps a partial frame's state: only the unread rest is kept
+            if (status == WebSocketReadStatus.Error) throw new IOException("protocol error: " + _reader.Error);
+            if (status == WebSocketReadStatus.Message)
             {
-                WebSocketReadStatus status = reader.TryRead(ref sequence, sink);
-                if (status == WebSocketReadStatus.NeedMoreData) break;
-                if (status == WebSocketReadStatus.Error) throw new IOException("protocol error: " + reader.Error);
-                if (status == WebSocketReadStatus.Message)
-                {
-                    messages++;
-                    sink.ResetWrittenCount();
-                    continue;
-                }
-
-                if (reader.ControlOpcode == WebSocketOpcode.Close)
-                {
-                    if (!WebSocketMessageReader.TryParseClosePayload(reader.ControlPayload, out ushort code, out string reason)) throw new IOException("bad close payload");
-                    return (code, reason, messages);
-                }
+                string text = Encoding.UTF8.GetString(_sink.WrittenSpan);
+                _sink.ResetWrittenCount();
+                return text;
             }
 
-            pending = new List<byte>(sequence.ToArray());
-            int n = await _socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
-            if (n == 0) throw new IOException($"connection ended without a close frame after {messages} messages");
-            pending.AddRange(buffer.AsSpan(0, n).ToArray());
+            if (status == WebSocketReadStatus.Control)
+            {
+                if (_reader.ControlOpcode != WebSocketOpcode.Close) continue;
+                if (!WebSocketMessageReader.TryParseClosePayload(_reader.ControlPayload, out ushort code, out string reason)) throw new IOException("bad close payload");
+                Close = (code, reason);
+                return null;
+            }
+
+            int n = await _socket.ReceiveAsync(_buffer, SocketFlags.None, timeout.Token);
+            if (n == 0) throw new IOException("connection ended without a close frame");
+            _pending = [.. _pending, .. _buffer.AsSpan(0, n)];
         }
+    }
+
+    /// <summary>The server's close frame, once read.</summary>
+    public (ushort Code, string Reason)? Close { get; private set; }
+
+    /// <summary>Reads every frame until the server's close frame (each within <paramref name="limit"/>); returns its code and
+    /// reason, and how many messages came before (collected into <paramref name="messages"/> when given).</summary>
+    public async Task<(ushort Code, string Reason, int Messages)> ReadUntilCloseAsync(TimeSpan limit, List<string>? messages = null)
+    {
+        int count = 0;
+        while (await ReadMessageAsync(limit) is { } text)
+        {
+            count++;
+            messages?.Add(text);
+        }
+
+        return (Close!.Value.Code, Close.Value.Reason, count);
     }
 
     public void Dispose() => _socket.Dispose();
