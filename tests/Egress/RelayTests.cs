@@ -25,7 +25,7 @@ public sealed class RelayTests
         Assert.Equal(41250, hello.Data.GetProperty("heartbeat_interval").GetInt32());
         Assert.Equal(compression != TransportCompression.None, hello.BinaryFrame);
 
-        await client.IdentifyAsync(EgressTestServer.Token, 0, 1, 513);
+        await client.IdentifyAsync(EgressTestServer.Token, 0, 1, 513 | 2048);
         GatewayMessage ready = await client.ReceiveAsync();
         Assert.Equal("READY", ready.Type);
         Assert.Equal(1, ready.Seq);
@@ -50,7 +50,7 @@ public sealed class RelayTests
         Assert.Equal(("GUILD_CREATE", 4L, "12"), (g3.Type, g3.Seq!.Value, g3.Data.GetProperty("id").GetString()));
         Assert.Equal(50, g1.Data.GetProperty("large_threshold").GetInt32());
         Assert.Equal("4242", g1.Data.GetProperty("bot_user_id").GetString());
-        Assert.False(g1.Data.GetProperty("presences_intent").GetBoolean()); // intents 513: GUILDS and GUILD_MESSAGES only
+        Assert.False(g1.Data.GetProperty("presences_intent").GetBoolean()); // GUILDS, GUILD_MESSAGES and GUILD_MESSAGE_TYPING only
 
         const int count = 200;
         var expected = new List<string>();
@@ -154,7 +154,7 @@ public sealed class RelayTests
         await using EgressTestServer server = EgressTestServer.Start();
         server.Feed.SetReady(false);
         await using RawGatewayClient client = await server.ConnectAsync();
-        await client.IdentifyAsync(EgressTestServer.Token, 0, 1, 1);
+        await client.IdentifyAsync(EgressTestServer.Token, 0, 1, 513);
         await client.SendAsync("{\"op\":1,\"d\":0}");
         GatewayMessage ack = await client.ReceiveAsync();
         Assert.Equal(11, ack.Op);

@@ -51,7 +51,7 @@ public sealed class SnapshotHoldTests
             await Task.Yield();
         }
 
-        await client.IdentifyAsync(EgressTestServer.Token, 0, 1, 1);
+        await client.IdentifyAsync(EgressTestServer.Token, 0, 1, 1 | 512 | 2048);
 
         Assert.Equal("READY", (await client.ReceiveAsync()).Type);
         for (int i = 0; i < guilds.Count; i++) Assert.Equal(2 + i, (await client.ReceiveAsync()).Seq);

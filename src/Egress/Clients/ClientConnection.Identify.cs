@@ -47,7 +47,11 @@ internal sealed partial class ClientConnection
             return;
         }
 
-        var session = new ClientSession(ClientSession.NewId(), _context.Sessions.NextNumber(), request.Token, feed, default, request.PayloadCompression);
+        var session = new ClientSession(ClientSession.NewId(), _context.Sessions.NextNumber(), request.Token, feed, default, request.PayloadCompression)
+        {
+            // Missing intents (pre-v8 habits) are tolerated: such a client gets everything, as before intents existed.
+            Intents = request.IntentsGiven ? IntentFilter.For(request.Intents) : IntentFilter.All,
+        };
         session.Connection = this;
         Session = session;
         _state = ConnectionState.Starting;

@@ -7,7 +7,8 @@ namespace GatewayProxy.Egress.Clients;
 /// <summary>What a client's IDENTIFY asked for, parsed leniently the way real libraries send it.</summary>
 /// <remarks>Accepted quirks (PROTOCOL.md): a <c>Bot </c> token prefix; <c>shard</c> missing (= [0, 1]); <c>compress</c> as a
 /// bool or a string; <c>large_threshold</c> missing (50) or out of range (clamped); extra keys, any <c>properties</c>.</remarks>
-internal sealed record IdentifyRequest(string Token, int ShardId, int ShardCount, long Intents, int LargeThreshold, bool PayloadCompression)
+internal sealed record IdentifyRequest(string Token, int ShardId, int ShardCount, long Intents, int LargeThreshold, bool PayloadCompression,
+    bool IntentsGiven = true)
 {
     /// <summary>GUILD_PRESENCES.</summary>
     public const long GuildPresencesIntent = 1 << 8;
@@ -46,7 +47,8 @@ internal sealed record IdentifyRequest(string Token, int ShardId, int ShardCount
         }
 
         long intents = 0;
-        if (d.TryGetProperty("intents", out JsonElement intentsValue) && intentsValue.ValueKind != JsonValueKind.Null)
+        bool intentsGiven = d.TryGetProperty("intents", out JsonElement intentsValue) && intentsValue.ValueKind != JsonValueKind.Null;
+        if (intentsGiven)
         {
             if (intentsValue.ValueKind != JsonValueKind.Number || !intentsValue.TryGetInt64(out intents) || intents < 0)
             {
@@ -66,7 +68,7 @@ internal sealed record IdentifyRequest(string Token, int ShardId, int ShardCount
         // compression already chosen in the URL.
         bool compress = d.TryGetProperty("compress", out JsonElement compressValue) && compressValue.ValueKind == JsonValueKind.True;
 
-        request = new IdentifyRequest(token.GetString()!, shardId, shardCount, intents, largeThreshold, compress);
+        request = new IdentifyRequest(token.GetString()!, shardId, shardCount, intents, largeThreshold, compress, intentsGiven);
         reason = null;
         closeCode = 0;
         return true;

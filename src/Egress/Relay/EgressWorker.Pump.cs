@@ -102,6 +102,9 @@ internal sealed partial class EgressWorker
         ref readonly Envelope envelope = ref meta.Envelope;
         // Upstream READY/RESUMED belong to the proxy's own upstream session, never to a client.
         if (envelope.Op != 0 || envelope.Kind is EventKind.Ready or EventKind.Resumed) return reader.Validate(seq);
+        // Not asked for by this client's intents (the proxy's upstream intents cover all its clients): skipped, so its
+        // sequence stays +1 over what it does get. One bit test; decided on the copied meta, validated like any skip.
+        if (!session.Intents.Allows(envelope.Kind, meta.GuildId)) return reader.Validate(seq);
         if (meta.HasNonce) return RelayReply(client, session, reader, seq, in meta, payload);
         if (envelope.Kind == EventKind.SoundboardSounds)
         {

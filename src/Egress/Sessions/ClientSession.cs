@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using GatewayProxy.Egress.Clients;
+using GatewayProxy.Protocol.Gateway;
 using GatewayProxy.Protocol.Shards;
 using GatewayProxy.Ring;
 
@@ -41,6 +42,9 @@ internal sealed class ClientSession
 
     /// <summary>What the client's GUILD_CREATEs depend on.</summary>
     public GuildCreateOptions GuildOptions { get; }
+
+    /// <summary>The dispatches the client's IDENTIFY intents ask for (all when it sent none).</summary>
+    public IntentFilter Intents { get; init; } = IntentFilter.All;
 
     /// <summary>IDENTIFY <c>compress: true</c>.</summary>
     public bool PayloadCompression { get; }

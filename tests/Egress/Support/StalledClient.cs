@@ -22,7 +22,7 @@ internal sealed class StalledClient : IDisposable
     }
 
     public static Task<StalledClient> ConnectAndIdentifyAsync(Uri url, string token) =>
-        ConnectAsync(url, $"{{\"op\":2,\"d\":{{\"token\":\"{token}\",\"properties\":{{}},\"intents\":1}}}}");
+        ConnectAsync(url, $"{{\"op\":2,\"d\":{{\"token\":\"{token}\",\"properties\":{{}},\"intents\":513}}}}");
 
     /// <summary>Upgrades, sends <paramref name="firstPayload"/> (a gateway JSON payload), and reads nothing more.</summary>
     public static async Task<StalledClient> ConnectAsync(Uri url, string firstPayload)
