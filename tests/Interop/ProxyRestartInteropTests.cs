@@ -30,7 +30,7 @@ public sealed class ProxyRestartInteropTests
         {
             JsonElement ready = await ReadReadyAsync(first);
             firstSessions = AssertReadyWithEveryGuild(fixture, ready, first);
-            Assert.Equal(2, fixture.Proxy.Server.ConnectedClients);
+            Assert.True(fixture.Proxy.Server.ConnectedClients >= 2, "the bot's two shard connections are live in the proxy");
             await first.KillAsync(TimeSpan.FromSeconds(60));
         }
 
