@@ -249,6 +249,19 @@ internal sealed class UpstreamReceiver : IDisposable
                 }
 
                 return meta;
+            case EventKind.TypingStart:
+            case EventKind.ChannelPinsUpdate:
+            case EventKind.MessageDelete:
+            case EventKind.MessageReactionAdd:
+            case EventKind.MessageReactionRemove:
+            case EventKind.MessageReactionRemoveAll:
+            case EventKind.MessageReactionRemoveEmoji:
+            case EventKind.MessagePollVoteAdd:
+            case EventKind.MessagePollVoteRemove:
+                // Small events gated by a guild intent or a DM intent: egress filters each client by its own intents, and
+                // the guild id (absent in a DM) says which of the two applies.
+                meta.GuildId = FindSnowflake(data, "guild_id"u8);
+                return meta;
             default:
                 // Only the cache needs the guild of other events (routing goes by nonce): a MESSAGE_CREATE's guild_id
                 // comes last, after kilobytes of nested content, so looking it up for every event would double the cost.
