@@ -121,6 +121,15 @@ public sealed partial class Shard
     /// <summary>Starts the connection loop and the cache updater.</summary>
     internal void Start()
     {
+        if (InitialResume is { } saved)
+        {
+            // Before the loops start, so the shard is ready (and its restored cache served) as soon as Start returns.
+            _sessionId = saved.SessionId;
+            _receiver.LastSequence = saved.Sequence;
+            _resumeUrl = saved.ResumeUrl;
+            _ready.MarkReady();
+        }
+
         CancellationToken ct = _stop.Token;
         CancellationToken drain = _drain.Token;
         _cacheTask = Task.Run(() => RunCacheUpdaterAsync(drain), CancellationToken.None);
