@@ -61,6 +61,8 @@ public sealed class StateRestartTests
             Assert.Equal(identifies, simulator.IdentifyCount);
             for (int id = 0; id < 2; id++)
             {
+                // The stop was quiet and the ring had caught up: the saved sequence is the last one Discord sent before it.
+                SavedSequenceIsLastSent(simulator, id, sentBefore[id]);
                 Shard shard = second.GetShard(id)!;
                 IReadOnlyList<SentDispatch> sent = simulator.GetSentDispatches(id);
                 await IngressTestKit.WaitUntilAsync(() => shard.Ring.Cursor + 1 == sent.Count - sentBefore[id], () => $"shard {id}: ring {shard.Ring.Cursor + 1}");
@@ -155,6 +157,23 @@ public sealed class StateRestartTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    private static void SavedSequenceIsLastSent(DiscordSimulator simulator, int shard, int sentBefore)
+    {
+        SentDispatch last = simulator.GetSentDispatches(shard)[sentBefore - 1];
+        var resumes = new List<(string?, long)>();
+        foreach (GatewayCommandRecord command in simulator.GetReceivedCommands())
+        {
+            if (command.Op == 6)
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(command.Payload);
+                System.Text.Json.JsonElement d = json.RootElement.GetProperty("d");
+                resumes.Add((d.GetProperty("session_id").GetString(), d.GetProperty("seq").GetInt64()));
+            }
+        }
+
+        Assert.Contains((last.SessionId, last.Seq), resumes);
     }
 
     /// <summary>Waits until every shard is ready, streams <paramref name="events"/> per shard into the caches, and stops (writing the state file).</summary>
