@@ -25,7 +25,7 @@ public class SampleConfigTests
         Assert.Equal(UpstreamCompression.ZlibStream, config.Upstream.Compression);
         Assert.Equal("https://discord.com/api/v10", config.Upstream.ApiBaseUrl);
         Assert.True(config.ValidateToken);
-        Assert.Equal(120, config.StateMaxAgeSeconds);
+        Assert.Equal(300, config.StateMaxAgeSeconds);
     }
 
     [Fact]
