@@ -31,16 +31,7 @@ public sealed partial class RestartTests
                 o.MaxConcurrency = Shards;
                 o.IdentifyInterval = TimeSpan.FromMilliseconds(100);
             });
-            await File.WriteAllTextAsync(Path.Combine(dir, "config.json"), $$"""
-                {
-                  "token": "{{simulator.Options.Token}}",
-                  "intents": 33539,
-                  "bind": "127.0.0.1",
-                  "log_level": "info",
-                  "state_file": "state.bin",
-                  "upstream": { "api_base_url": "{{simulator.ApiBaseUrl.ToString().TrimEnd('/')}}", "compression": "zlib-stream" }
-                }
-                """);
+            await File.WriteAllTextAsync(Path.Combine(dir, "config.json"), ConfigJson(simulator));
             string stateFile = Path.Combine(dir, "state.bin");
 
             // 1. A running proxy, a bot on every shard, events streaming; SIGTERM in the middle of the stream.
@@ -153,6 +144,53 @@ public sealed partial class RestartTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_damaged_state_file_is_one_log_line_and_the_executable_identifies_every_shard()
+    {
+        string dir = Directory.CreateTempSubdirectory("gp-restart-").FullName;
+        try
+        {
+            await using DiscordSimulator simulator = await SimulatorClients.StartAsync(o =>
+            {
+                o.ShardCount = Shards;
+                o.MaxConcurrency = Shards;
+            });
+            await File.WriteAllTextAsync(Path.Combine(dir, "config.json"), ConfigJson(simulator));
+            await File.WriteAllBytesAsync(Path.Combine(dir, "state.bin"), "GPXS\u0001"u8.ToArray());
+
+            await using ProxyProcess proxy = ProxyProcess.Start(["--config", "config.json", "--port", "0"], dir);
+            Uri url = await ProxyUrlAsync(proxy);
+            for (int shard = 0; shard < Shards; shard++)
+            {
+                await using ProxyClient bot = await ProxyFixture.ConnectIdentifiedAsync(url, simulator.Options.Token, shard, Shards);
+                Assert.NotEmpty(bot.Guilds);
+            }
+
+            Assert.Equal(Shards, simulator.IdentifyCount);
+            Assert.Equal(0, simulator.ResumeCount);
+            string[] stateLines = [.. proxy.Output.Split('\n').Where(l => l.Contains("State file", StringComparison.Ordinal))];
+            Assert.True(stateLines.Length == 1, proxy.Output);
+            Assert.Contains("ignored (Truncated: truncated: 5 bytes", stateLines[0], StringComparison.Ordinal);
+            proxy.SendSigterm();
+            Assert.Equal(0, await proxy.WaitForExitAsync(Limit));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string ConfigJson(DiscordSimulator simulator) => $$"""
+        {
+          "token": "{{simulator.Options.Token}}",
+          "intents": 33539,
+          "bind": "127.0.0.1",
+          "log_level": "info",
+          "state_file": "state.bin",
+          "upstream": { "api_base_url": "{{simulator.ApiBaseUrl.ToString().TrimEnd('/')}}", "compression": "zlib-stream" }
+        }
+        """;
 
     /// <summary>Every dispatch the bot still receives until its connection ends.</summary>
     private static async Task<List<GatewayMessage>> DrainDispatchesAsync(ProxyClient bot)
