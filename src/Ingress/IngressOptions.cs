@@ -81,6 +81,12 @@ public sealed class IngressOptions
     /// <summary>Shards that start by RESUMing a saved session instead of identifying (restored state file).</summary>
     public IReadOnlyDictionary<int, ShardResumeState>? ResumeStates { get; set; }
 
+    /// <summary>Where the shards' sessions and caches are saved on stop and restored from on start; null: nothing is saved.</summary>
+    public string? StateFile { get; set; }
+
+    /// <summary>A state file older than this is ignored (Discord would not resume its sessions, and its cache is out of date).</summary>
+    public TimeSpan StateMaxAge { get; set; } = TimeSpan.FromSeconds(120);
+
     /// <summary>The ring size of <paramref name="shardId"/>.</summary>
     public int RingSizeFor(int shardId) => RingSizes is not null && RingSizes.TryGetValue(shardId, out int size) ? size : RingSize;
 
@@ -107,6 +113,8 @@ public sealed class IngressOptions
         Require(ReidentifyDelay.Min >= TimeSpan.Zero && ReidentifyDelay.Max >= ReidentifyDelay.Min, nameof(ReidentifyDelay), "0 <= Min <= Max");
         Require(RestMaxAttempts >= 1, nameof(RestMaxAttempts), ">= 1");
         Require(MaxReconnectDelay >= TimeSpan.Zero, nameof(MaxReconnectDelay), ">= 0");
+        Require(StateFile is null || StateFile.Trim().Length > 0, nameof(StateFile), "null or a file path");
+        Require(StateMaxAge > TimeSpan.Zero, nameof(StateMaxAge), "> 0");
     }
 
     private static bool IsPowerOfTwo(int n) => n >= 2 && (n & (n - 1)) == 0;

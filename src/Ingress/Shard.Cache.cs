@@ -23,24 +23,36 @@ public sealed partial class Shard
         {
             while (true)
             {
-                if (!reader.TryGetBatch(CacheBatch, out long first, out long last))
+                if (!ApplyNextBatch(reader))
                 {
                     await reader.WaitForDataAsync(ct).ConfigureAwait(false);
-                    continue;
                 }
-
-                for (long seq = first; seq <= last; seq++)
-                {
-                    ApplyToCache(seq);
-                }
-
-                reader.Advance(last);
             }
         }
         catch (OperationCanceledException)
         {
-            // Shutdown.
+            // Shutdown: the producer has stopped, so what is in the ring now is all there will be.
         }
+
+        while (ApplyNextBatch(reader))
+        {
+        }
+    }
+
+    private bool ApplyNextBatch(GatingReader reader)
+    {
+        if (!reader.TryGetBatch(CacheBatch, out long first, out long last))
+        {
+            return false;
+        }
+
+        for (long seq = first; seq <= last; seq++)
+        {
+            ApplyToCache(seq);
+        }
+
+        reader.Advance(last);
+        return true;
     }
 
     private void ApplyToCache(long seq)

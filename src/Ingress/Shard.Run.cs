@@ -13,14 +13,6 @@ public sealed partial class Shard
 {
     private async Task RunAsync(CancellationToken ct)
     {
-        if (InitialResume is { } saved)
-        {
-            _sessionId = saved.SessionId;
-            _receiver.LastSequence = saved.Sequence;
-            _resumeUrl = saved.ResumeUrl;
-            _ready.MarkReady();
-        }
-
         int failures = 0;
         try
         {

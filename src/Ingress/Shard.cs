@@ -37,6 +37,7 @@ public sealed partial class Shard
     private readonly GatingReader _cacheReader;
     private readonly UpstreamReceiver _receiver;
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _drain = new();
     private ConnectionContext? _current;
     private Task _runTask = Task.CompletedTask;
     private Task _cacheTask = Task.CompletedTask;
@@ -45,6 +46,7 @@ public sealed partial class Shard
     private volatile ShardState _state = ShardState.Disconnected;
     private volatile string? _stopReason;
     private volatile bool _stopping;
+    private bool _resumableAtStop;
     private double? _lastLatencyMs;
 
     internal Shard(int id, ShardSettings settings, int ringSize, CacheOptions cacheOptions)
@@ -119,14 +121,27 @@ public sealed partial class Shard
     /// <summary>Starts the connection loop and the cache updater.</summary>
     internal void Start()
     {
+        if (InitialResume is { } saved)
+        {
+            // Before the loops start, so the shard is ready (and its restored cache served) as soon as Start returns.
+            _sessionId = saved.SessionId;
+            _receiver.LastSequence = saved.Sequence;
+            _resumeUrl = saved.ResumeUrl;
+            _ready.MarkReady();
+        }
+
         CancellationToken ct = _stop.Token;
-        _cacheTask = Task.Run(() => RunCacheUpdaterAsync(ct), CancellationToken.None);
+        CancellationToken drain = _drain.Token;
+        _cacheTask = Task.Run(() => RunCacheUpdaterAsync(drain), CancellationToken.None);
         _runTask = Task.Run(() => RunAsync(ct), CancellationToken.None);
     }
 
     /// <summary>Closes the upstream connection with <see cref="ResumableCloseCode"/> (Discord keeps the session resumable) and stops.</summary>
+    /// <remarks>The cache applies every event published before it stops, so <see cref="CaptureState"/> pairs the cache with the last sequence exactly.</remarks>
     internal async Task StopAsync(CancellationToken ct)
     {
+        // A shard stopped by a fatal close has no session worth saving.
+        _resumableAtStop = _state != ShardState.Stopped;
         _stopping = true;
         ConnectionContext? ctx = Volatile.Read(ref _current);
         try
@@ -150,7 +165,18 @@ public sealed partial class Shard
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_runTask, _cacheTask).ConfigureAwait(false);
+            await _runTask.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Expected on shutdown.
+        }
+
+        // The producer is done: the cache updater applies what is left in the ring, then ends.
+        await _drain.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _cacheTask.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

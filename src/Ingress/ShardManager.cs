@@ -4,17 +4,19 @@ using GatewayProxy.Ingress.Identify;
 using GatewayProxy.Ingress.Metrics;
 using GatewayProxy.Ingress.Rest;
 using GatewayProxy.Ingress.Shards;
+using GatewayProxy.Ingress.State;
 using Microsoft.Extensions.Logging;
 
 namespace GatewayProxy.Ingress;
 
 /// <summary>Holds every upstream shard of this process's range: fetches the gateway information, creates each shard's ring and cache, and connects them all through the identify queue.</summary>
-public sealed class ShardManager : IAsyncDisposable
+public sealed partial class ShardManager : IAsyncDisposable
 {
     private readonly Shard[] _shards;
     private readonly IngressMetrics _metrics;
     private readonly ILogger _logger;
     private int _stopped;
+    private string? _stateFile;
 
     private ShardManager(Shard[] shards, int totalShards, int shardStart, int shardEnd, GatewayBotInfo gateway, IngressMetrics metrics, ILogger logger)
     {
@@ -83,14 +85,25 @@ public sealed class ShardManager : IAsyncDisposable
             options.ReidentifyDelay,
             options.MaxReconnectDelay,
             options.GuildReadyTimeout);
+        Dictionary<int, SavedShard>? restored = options.StateFile is { } stateFile ? LoadState(stateFile, options.StateMaxAge, total, start, end, logger) : null;
         var shards = new Shard[end - start];
         for (int id = start; id < end; id++)
         {
             ShardResumeState? resume = options.ResumeStates is not null && options.ResumeStates.TryGetValue(id, out ShardResumeState? saved) ? saved : null;
+            SavedShard? savedShard = null;
+            if (resume is null && restored is not null && restored.TryGetValue(id, out savedShard))
+            {
+                resume = Shard.ResumeStateOf(savedShard);
+            }
+
             shards[id - start] = new Shard(id, settings, options.RingSizeFor(id), options.Cache) { InitialResume = resume };
+            if (savedShard is not null)
+            {
+                shards[id - start].Cache.Restore(savedShard.Cache);
+            }
         }
 
-        var manager = new ShardManager(shards, total, start, end, gateway, metrics, logger);
+        var manager = new ShardManager(shards, total, start, end, gateway, metrics, logger) { _stateFile = options.StateFile };
         metrics.Registry.AddBeforeCollectCallback(manager.UpdateMetrics);
         IngressLog.Starting(logger, start, end, total, gateway.SessionStartLimit.MaxConcurrency, gateway.SessionStartLimit.Remaining);
         foreach (Shard shard in shards)
@@ -101,7 +114,7 @@ public sealed class ShardManager : IAsyncDisposable
         return manager;
     }
 
-    /// <summary>Closes every upstream connection with a resumable code (4900) so Discord keeps the sessions, and stops the shards.</summary>
+    /// <summary>Closes every upstream connection with a resumable code (4900) so Discord keeps the sessions, stops the shards, and writes the state file when one is configured.</summary>
     public async Task StopAsync(CancellationToken ct)
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
@@ -117,6 +130,10 @@ public sealed class ShardManager : IAsyncDisposable
 
         await Task.WhenAll(stops).ConfigureAwait(false);
         IngressLog.Stopped(_logger, _shards.Length);
+        if (_stateFile is not null)
+        {
+            SaveState(_stateFile);
+        }
     }
 
     /// <summary>Stops every shard.</summary>

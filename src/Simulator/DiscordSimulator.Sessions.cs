@@ -61,6 +61,11 @@ public sealed partial class DiscordSimulator
 
     internal async Task ResumeAsync(GatewayConnection connection, JsonElement d)
     {
+        if (!await WaitWhileResumesHeldAsync().ConfigureAwait(false))
+        {
+            return;
+        }
+
         if (d.ValueKind != JsonValueKind.Object
             || !d.TryGetProperty("token", out var token) || token.ValueKind != JsonValueKind.String
             || !d.TryGetProperty("session_id", out var sessionIdElement) || sessionIdElement.ValueKind != JsonValueKind.String)

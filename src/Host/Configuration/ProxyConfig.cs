@@ -32,7 +32,7 @@ namespace GatewayProxy.Host.Configuration;
 /// <param name="SessionTtlSeconds">How long a client session outlives its socket and can be resumed.</param>
 /// <param name="Upstream">How the proxy talks to Discord; null means the defaults.</param>
 /// <param name="StateFile">Where sessions and cache are saved on SIGTERM and restored on start; null disables it.</param>
-/// <param name="StateMaxAgeSeconds">A state file older than this is ignored (Discord sessions do not live much longer).</param>
+/// <param name="StateMaxAgeSeconds">A state file older than this is ignored: its sessions are unlikely to resume and its cache is out of date.</param>
 public sealed record ProxyConfig(
     [property: JsonPropertyName("log_level"), JsonConverter(typeof(LogLevelJsonConverter))] ProxyLogLevel LogLevel = ProxyLogLevel.Info,
     [property: JsonPropertyName("token")] string Token = "",
@@ -54,7 +54,7 @@ public sealed record ProxyConfig(
     [property: JsonPropertyName("session_ttl_seconds")] int SessionTtlSeconds = 120,
     UpstreamConfig? Upstream = null,
     [property: JsonPropertyName("state_file")] string? StateFile = null,
-    [property: JsonPropertyName("state_max_age_seconds")] int StateMaxAgeSeconds = 300)
+    [property: JsonPropertyName("state_max_age_seconds")] int StateMaxAgeSeconds = 120)
 {
     /// <summary>Default per-shard ring size.</summary>
     public const int DefaultRingSize = 4096;

@@ -43,6 +43,8 @@ internal static class OptionsMapping
             ActivityName = config.Activity?.Name,
             IdentifyQueueUrl = config.Upstream.IdentifyQueueUrl is { Length: > 0 } queue ? new Uri(queue) : null,
             Metrics = metrics,
+            StateFile = config.StateFile is { } stateFile ? Path.GetFullPath(stateFile) : null,
+            StateMaxAge = TimeSpan.FromSeconds(config.StateMaxAgeSeconds),
         };
         return options;
     }

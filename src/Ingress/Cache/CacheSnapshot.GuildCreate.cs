@@ -43,7 +43,7 @@ public sealed partial class CacheSnapshot
         output.Byte((byte)']');
         WriteArray(output, ",\"channels\":["u8, guild.Get(CacheEntityKind.Channels));
         WriteArray(output, ",\"threads\":["u8, guild.Get(CacheEntityKind.Threads));
-        WriteArray(output, ",\"presences\":["u8, options.GuildPresencesIntent ? guild.Get(CacheEntityKind.Presences) : GuildState.EmptyMap);
+        WriteArray(output, ",\"presences\":["u8, options.GuildPresencesIntent || options.Complete ? guild.Get(CacheEntityKind.Presences) : GuildState.EmptyMap);
         WriteArray(output, ",\"stage_instances\":["u8, guild.Get(CacheEntityKind.StageInstances));
         WriteArray(output, ",\"guild_scheduled_events\":["u8, guild.Get(CacheEntityKind.ScheduledEvents));
         WriteArray(output, ",\"soundboard_sounds\":["u8, guild.Get(CacheEntityKind.SoundboardSounds));
@@ -60,6 +60,12 @@ public sealed partial class CacheSnapshot
         ImmutableSortedDictionary<ulong, CachedEntity> members = guild.Get(CacheEntityKind.Members);
         ImmutableSortedDictionary<ulong, CachedEntity> voice = guild.Get(CacheEntityKind.VoiceStates);
         bool any = false;
+        if (options.Complete)
+        {
+            WriteAll(output, members, ref any);
+            return;
+        }
+
         if (!options.GuildPresencesIntent || guild.MemberCount > GuildCreateOptions.MemberListLimit)
         {
             if (members.TryGetValue(bot, out CachedEntity self))
@@ -80,11 +86,7 @@ public sealed partial class CacheSnapshot
 
         if (!large)
         {
-            foreach (KeyValuePair<ulong, CachedEntity> pair in members)
-            {
-                WriteElement(output, pair.Value.Json, ref any);
-            }
-
+            WriteAll(output, members, ref any);
             return;
         }
 
@@ -103,12 +105,16 @@ public sealed partial class CacheSnapshot
     {
         output.Raw(opening);
         bool any = false;
+        WriteAll(output, map, ref any);
+        output.Byte((byte)']');
+    }
+
+    private static void WriteAll(IBufferWriter<byte> output, ImmutableSortedDictionary<ulong, CachedEntity> map, ref bool any)
+    {
         foreach (KeyValuePair<ulong, CachedEntity> pair in map)
         {
             WriteElement(output, pair.Value.Json, ref any);
         }
-
-        output.Byte((byte)']');
     }
 
     private static void WriteElement(IBufferWriter<byte> output, ReadOnlySpan<byte> json, ref bool any)

@@ -19,6 +19,9 @@ public readonly record struct GuildCreateOptions(int LargeThreshold, bool GuildP
     /// <summary>Intent bit of GUILD_PRESENCES.</summary>
     public const int GuildPresencesIntentBit = 1 << 8;
 
+    /// <summary>Every cached member and presence, whatever the thresholds: the state file's complete copy of a guild.</summary>
+    internal bool Complete { get; init; }
+
     /// <summary>Options from an IDENTIFY's intents and large_threshold (clamped to Discord's 50..250).</summary>
     public static GuildCreateOptions FromIdentify(long intents, int? largeThreshold, ulong botUserId) => new(
         Math.Clamp(largeThreshold ?? DefaultLargeThreshold, 50, 250),

@@ -55,7 +55,7 @@ public class ReferenceConfigTests
         Assert.Equal(UpstreamCompression.ZlibStream, config.Upstream.Compression);
         Assert.Null(config.Upstream.IdentifyQueueUrl);
         Assert.Null(config.StateFile);
-        Assert.Equal(300, config.StateMaxAgeSeconds);
+        Assert.Equal(120, config.StateMaxAgeSeconds);
     }
 
     [Fact]

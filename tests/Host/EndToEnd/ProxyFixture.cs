@@ -67,14 +67,18 @@ internal sealed class ProxyFixture : IAsyncDisposable
     }
 
     /// <summary>Connects through the proxy, identifies for <paramref name="shard"/> and reads READY and every guild answer.</summary>
-    public async Task<ProxyClient> ConnectIdentifiedAsync(int shard, TransportCompression compression = TransportCompression.None, long intents = SimulatorClients.AllUsefulIntents, string extra = "")
+    public Task<ProxyClient> ConnectIdentifiedAsync(int shard, TransportCompression compression = TransportCompression.None, long intents = SimulatorClients.AllUsefulIntents, string extra = "") =>
+        ConnectIdentifiedAsync(ProxyUrl, Token, shard, ShardCount, compression, intents, extra);
+
+    /// <summary>Connects to the proxy at <paramref name="proxyUrl"/>, identifies for <paramref name="shard"/> and reads READY and every guild answer.</summary>
+    public static async Task<ProxyClient> ConnectIdentifiedAsync(Uri proxyUrl, string token, int shard, int shardCount, TransportCompression compression = TransportCompression.None, long intents = SimulatorClients.AllUsefulIntents, string extra = "")
     {
-        RawGatewayClient client = await RawGatewayClient.ConnectAsync(ProxyUrl, compression);
+        RawGatewayClient client = await RawGatewayClient.ConnectAsync(proxyUrl, compression);
         try
         {
             GatewayMessage hello = await client.ReceiveAsync(WaitLimit);
             Assert.Equal(10, hello.Op);
-            await client.IdentifyAsync(Token, shard, ShardCount, intents, extra);
+            await client.IdentifyAsync(token, shard, shardCount, intents, extra);
             GatewayMessage ready = await client.ReceiveAsync(WaitLimit);
             Assert.True(ready.Type == "READY", $"expected READY, got {ready}");
             int guilds = ready.Data.GetProperty("guilds").GetArrayLength();
