@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using GatewayProxy.Egress.Metrics;
+using GatewayProxy.Host.Configuration;
 using GatewayProxy.Ingress.Metrics;
 using GatewayProxy.Tests.Host.Configuration;
 using Xunit;
@@ -56,6 +57,62 @@ public sealed partial class OperationsDocsTests
                 || (family.StartsWith(cachePrefix, StringComparison.Ordinal) && doc.Contains('`' + family[cachePrefix.Length..] + '`', StringComparison.Ordinal));
             Assert.True(listed, $"operations.md does not list the metric {family}");
         }
+    }
+
+    [Theory]
+    [InlineData(0, 0, 16)]
+    [InlineData(2, 32, 48)]
+    public async Task The_statefulset_entrypoint_maps_the_pod_ordinal_to_a_valid_shard_range(int ordinal, int start, int end)
+    {
+        string doc = await File.ReadAllTextAsync(DocPath("operations.md"));
+        string config = YamlBlock(doc, "  config.json: |");
+        string script = YamlBlock(doc, "  entrypoint.sh: |");
+        string dir = Directory.CreateTempSubdirectory("gp-ops-").FullName;
+        try
+        {
+            // The documented script, run by a real shell, with its paths moved into a temporary folder and the exec printing the config.
+            await File.WriteAllTextAsync(Path.Combine(dir, "config.json"), config);
+            string output = Path.Combine(dir, "out.json");
+            string runnable = script.Replace("/config/config.json", Path.Combine(dir, "config.json"), StringComparison.Ordinal)
+                .Replace("/tmp/config.json", output, StringComparison.Ordinal)
+                .Replace("exec /app/GatewayProxy --config", "exec cat", StringComparison.Ordinal);
+            Assert.NotEqual(script, runnable);
+            await File.WriteAllTextAsync(Path.Combine(dir, "entrypoint.sh"), runnable);
+            var info = new System.Diagnostics.ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            info.ArgumentList.Add(Path.Combine(dir, "entrypoint.sh"));
+            info.Environment["POD_NAME"] = "gateway-proxy-" + ordinal;
+            info.Environment["SHARDS_PER_POD"] = "16";
+            using var process = System.Diagnostics.Process.Start(info)!;
+            string printed = await process.StandardOutput.ReadToEndAsync();
+            string errors = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(process.ExitCode == 0, errors);
+
+            ProxyConfig loaded = ConfigLoader.LoadFromJson(printed, "entrypoint output", name => name == ConfigLoader.TokenVariable ? "doc-token" : null);
+            Assert.Equal(start, loaded.ShardStart);
+            Assert.Equal(end, loaded.ShardEnd);
+            Assert.Equal(64, loaded.Shards);
+            Assert.Equal("http://gateway-queue.default.svc:8000/", loaded.Upstream.IdentifyQueueUrl);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>The literal block (<c>key: |</c>) under <paramref name="header"/> in the doc's YAML, de-indented.</summary>
+    private static string YamlBlock(string doc, string header)
+    {
+        string[] lines = doc.Split('\n');
+        int at = Array.FindIndex(lines, l => l.TrimEnd() == header);
+        Assert.True(at >= 0, $"operations.md has no \"{header.Trim()}\" block");
+        var block = new StringBuilder();
+        for (int i = at + 1; i < lines.Length && lines[i].StartsWith("    ", StringComparison.Ordinal); i++)
+        {
+            block.Append(lines[i][4..]).Append('\n');
+        }
+
+        return block.ToString();
     }
 
     /// <summary>Family name → type, from the <c># TYPE</c> lines of a registry holding every metric family the proxy creates.</summary>

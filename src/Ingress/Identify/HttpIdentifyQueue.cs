@@ -87,7 +87,13 @@ public sealed class HttpIdentifyQueue : IIdentifyQueue, IDisposable
                 return new IdentifyTurn(null);
             }
 
-            IngressLog.IdentifyQueueUnreachable(_logger, shardId, _displayUrl, attempt, error, delay);
+            if (attempt <= 3 || attempt % 10 == 0)
+            {
+                // Every shard of the process fails alike while the queue is down: the first attempts and then every
+                // tenth (every ~5 min at the cap) keep the log readable with hundreds of shards.
+                IngressLog.IdentifyQueueUnreachable(_logger, shardId, _displayUrl, attempt, error, delay);
+            }
+
             await Task.Delay(delay, ct).ConfigureAwait(false);
             delay = delay * 2 > RetryMaxDelay ? RetryMaxDelay : delay * 2;
         }
