@@ -27,6 +27,7 @@ public sealed partial class MultiInstanceTests
             o.GuildCount = 12;
             o.MaxConcurrency = maxConcurrency;
             o.IdentifyInterval = TimeSpan.FromMilliseconds(250);
+            o.IdentifyQueueHold = TimeSpan.FromSeconds(60); // a loaded box may take long from grant to IDENTIFY: never skip ahead
         });
         string dir = Directory.CreateTempSubdirectory("gp-multi-").FullName;
         try
