@@ -90,12 +90,13 @@ public sealed class HttpIdentifyQueueTests
     {
         await using var server = new ScriptedHttpServer(0, 200);
         var logger = new RecordingLogger();
-        using var queue = new HttpIdentifyQueue(server.Url, logger) { RequestTimeout = TimeSpan.FromMilliseconds(200), RetryBaseDelay = TimeSpan.FromMilliseconds(10) };
+        using var queue = new HttpIdentifyQueue(server.Url, logger) { RequestTimeout = TimeSpan.FromMilliseconds(500), RetryBaseDelay = TimeSpan.FromMilliseconds(10) };
 
         using IdentifyTurn turn = await queue.WaitTurnAsync(4, CancellationToken.None).AsTask().WaitAsync(Limit);
 
-        Assert.Equal(2, server.Targets.Count);
-        Assert.Contains(logger.Lines, l => l.Contains("no answer within", StringComparison.Ordinal));
+        // The first request is held forever, so it timed out; on a slow box an answered one may time out too (hence >= 2).
+        Assert.True(server.Targets.Count >= 2, $"{server.Targets.Count} requests");
+        Assert.Contains(logger.Lines, l => l.Contains("(attempt 1): no answer within", StringComparison.Ordinal));
     }
 
     [Fact]
