@@ -143,7 +143,7 @@ public sealed class ShardManager : IAsyncDisposable
         if (options.IdentifyQueueUrl is { } url)
         {
             var external = new HttpIdentifyQueue(url, logger);
-            IngressLog.ExternalQueue(logger, url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped));
+            IngressLog.ExternalQueue(logger, external.DisplayUrl);
             return external;
         }
 

@@ -35,7 +35,7 @@ public sealed class HttpIdentifyQueue : IIdentifyQueue, IDisposable
         }
 
         _url = url;
-        _displayUrl = DisplayUrl(url);
+        _displayUrl = url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
         _logger = logger;
         var handler = new SocketsHttpHandler
         {
@@ -47,6 +47,9 @@ public sealed class HttpIdentifyQueue : IIdentifyQueue, IDisposable
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("GatewayProxy", "1.0"));
     }
+
+    /// <summary>The queue's URL without user info or query, as logs show it.</summary>
+    public string DisplayUrl => _displayUrl;
 
     /// <summary>Longest a single request may stay unanswered before it is retried (a busy queue legitimately holds requests for minutes).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(10);
@@ -126,8 +129,4 @@ public sealed class HttpIdentifyQueue : IIdentifyQueue, IDisposable
             return $"no answer within {RequestTimeout}";
         }
     }
-
-    /// <summary>The URL without user info or query, for logs.</summary>
-    private static string DisplayUrl(Uri url) =>
-        url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
 }
