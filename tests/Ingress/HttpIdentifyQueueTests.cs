@@ -100,6 +100,24 @@ public sealed class HttpIdentifyQueueTests
     }
 
     [Fact]
+    public async Task Logs_show_the_url_without_credentials_or_query()
+    {
+        var url = new Uri($"http://user:secret@127.0.0.1:{ClosedPort()}/queue?key=hidden");
+        var logger = new RecordingLogger();
+        using var queue = new HttpIdentifyQueue(url, logger) { RetryBaseDelay = TimeSpan.FromMilliseconds(10) };
+        using var shutdown = new CancellationTokenSource();
+
+        Task<IdentifyTurn> wait = queue.WaitTurnAsync(0, shutdown.Token).AsTask();
+        string line = await logger.WaitForLineAsync("is unreachable", Limit);
+        await shutdown.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait.WaitAsync(Limit));
+
+        Assert.Contains($"http://127.0.0.1:{url.Port}/queue", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("hidden", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Only_http_and_https_urls_are_accepted()
     {
         var logger = new RecordingLogger();
