@@ -11,14 +11,20 @@ internal static partial class IngressLog
     [LoggerMessage(2, LogLevel.Information, "Stopped {Count} shards")]
     public static partial void Stopped(ILogger logger, int count);
 
-    [LoggerMessage(3, LogLevel.Warning, "identify_queue_url is not supported yet; using the in-process identify queue")]
-    public static partial void ExternalQueueUnsupported(ILogger logger);
+    [LoggerMessage(3, LogLevel.Information, "Identifying through the external identify queue at {Url} (twilight gateway-queue protocol)")]
+    public static partial void ExternalQueue(ILogger logger, string url);
 
     [LoggerMessage(4, LogLevel.Warning, "Fetching gateway information failed (attempt {Attempt} of {Max}): {Error}; retrying in {Delay}")]
     public static partial void GatewayInfoRetry(ILogger logger, int attempt, int max, string error, TimeSpan delay);
 
     [LoggerMessage(5, LogLevel.Warning, "Shard {Shard}: session_start_limit exhausted; waiting {Wait} for the identify budget to reset")]
     public static partial void SessionStartLimitWait(ILogger logger, int shard, TimeSpan wait);
+
+    [LoggerMessage(6, LogLevel.Warning, "Shard {Shard}: the identify queue at {Url} is unreachable (attempt {Attempt}): {Error}; retrying in {Delay}")]
+    public static partial void IdentifyQueueUnreachable(ILogger logger, int shard, string url, int attempt, string error, TimeSpan delay);
+
+    [LoggerMessage(7, LogLevel.Information, "Shard {Shard}: the identify queue at {Url} answered after {Attempts} attempts")]
+    public static partial void IdentifyQueueRecovered(ILogger logger, int shard, string url, int attempts);
 
     [LoggerMessage(10, LogLevel.Critical, "Shard {Shard} stopped: Discord closed the connection with {Code} ({Reason}). {Advice}")]
     public static partial void FatalClose(ILogger logger, int shard, int code, string? reason, string advice);

@@ -57,7 +57,7 @@ public sealed class IngressOptions
     /// <summary>Random wait before re-identifying after op 9 false (Discord asks 1–5 s).</summary>
     public (TimeSpan Min, TimeSpan Max) ReidentifyDelay { get; set; } = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
 
-    /// <summary>External identify queue (twilight gateway-queue protocol); not used yet.</summary>
+    /// <summary>External identify queue (twilight gateway-queue protocol: <c>GET {url}?shard=N</c>) shared by several processes; null uses the in-process queue.</summary>
     public Uri? IdentifyQueueUrl { get; set; }
 
     /// <summary>Where the metrics are registered (null: prometheus-net's default registry).</summary>

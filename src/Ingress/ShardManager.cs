@@ -15,11 +15,13 @@ public sealed partial class ShardManager : IAsyncDisposable
     private readonly Shard[] _shards;
     private readonly IngressMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly IDisposable? _queue;
     private int _stopped;
     private string? _stateFile;
 
-    private ShardManager(Shard[] shards, int totalShards, int shardStart, int shardEnd, GatewayBotInfo gateway, IngressMetrics metrics, ILogger logger)
+    private ShardManager(Shard[] shards, int totalShards, int shardStart, int shardEnd, GatewayBotInfo gateway, IngressMetrics metrics, ILogger logger, IDisposable? queue)
     {
+        _queue = queue;
         _shards = shards;
         TotalShards = totalShards;
         ShardStart = shardStart;
@@ -64,13 +66,8 @@ public sealed partial class ShardManager : IAsyncDisposable
             throw new ArgumentException($"The shard range [{start}, {end}) does not fit the shard count {total}: check shard_start, shard_end and shards.", nameof(options));
         }
 
-        if (options.IdentifyQueueUrl is not null)
-        {
-            IngressLog.ExternalQueueUnsupported(logger);
-        }
-
         var metrics = new IngressMetrics(options.Metrics);
-        var queue = new IdentifyQueue(gateway.SessionStartLimit, options.IdentifyInterval, logger: logger);
+        IIdentifyQueue queue = CreateIdentifyQueue(options, gateway, logger);
         var settings = new ShardSettings(
             options.Token,
             options.Intents,
@@ -103,7 +100,7 @@ public sealed partial class ShardManager : IAsyncDisposable
             }
         }
 
-        var manager = new ShardManager(shards, total, start, end, gateway, metrics, logger) { _stateFile = options.StateFile };
+        var manager = new ShardManager(shards, total, start, end, gateway, metrics, logger, queue as IDisposable) { _stateFile = options.StateFile };
         metrics.Registry.AddBeforeCollectCallback(manager.UpdateMetrics);
         IngressLog.Starting(logger, start, end, total, gateway.SessionStartLimit.MaxConcurrency, gateway.SessionStartLimit.Remaining);
         foreach (Shard shard in shards)
@@ -129,6 +126,7 @@ public sealed partial class ShardManager : IAsyncDisposable
         }
 
         await Task.WhenAll(stops).ConfigureAwait(false);
+        _queue?.Dispose();
         IngressLog.Stopped(_logger, _shards.Length);
         if (_stateFile is not null)
         {
@@ -154,6 +152,19 @@ public sealed partial class ShardManager : IAsyncDisposable
             RetryBaseDelay = options.RestRetryDelay,
         };
         return await client.GetGatewayBotAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The external queue when <c>identify_queue_url</c> is set (shared with other processes), else the in-process one.</summary>
+    private static IIdentifyQueue CreateIdentifyQueue(IngressOptions options, GatewayBotInfo gateway, ILogger logger)
+    {
+        if (options.IdentifyQueueUrl is { } url)
+        {
+            var external = new HttpIdentifyQueue(url, logger);
+            IngressLog.ExternalQueue(logger, external.DisplayUrl);
+            return external;
+        }
+
+        return new IdentifyQueue(gateway.SessionStartLimit, options.IdentifyInterval, logger: logger);
     }
 
     private void UpdateMetrics()

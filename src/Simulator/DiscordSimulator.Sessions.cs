@@ -20,7 +20,9 @@ public sealed partial class DiscordSimulator
             return;
         }
 
-        if (!IdentifyLimits.TryAcquire(request!.ShardId, out var refusal))
+        var accepted = IdentifyLimits.TryAcquire(request!.ShardId, out var refusal);
+        RecordIdentify(request.ShardId, accepted, refusal);
+        if (!accepted)
         {
             // Refused, not fatal: the client may IDENTIFY again (on this connection or a new one) later.
             Log($"connection {connection.Id}: IDENTIFY for shard {request.ShardId} refused: {refusal}");

@@ -42,6 +42,7 @@ public sealed partial class DiscordSimulator : IAsyncDisposable
         GatewayUrl = new Uri(GatewayUrlString);
         State = new DataGenerator(options).Generate();
         IdentifyLimits = new IdentifyLimiter(options);
+        IdentifyQueue = new IdentifyQueueServer(options, IdentifyLimits);
         _sessionIds = new Random(unchecked(options.Seed * 31 + 17));
         _rate = options.EventsPerSecond;
         _shards = new ShardRuntime[options.ShardCount];

@@ -15,3 +15,17 @@ public readonly record struct SentDispatch(string SessionId, long Seq, string Ty
 /// <param name="Time">When it was received.</param>
 /// <param name="Payload">The raw bytes received.</param>
 public readonly record struct GatewayCommandRecord(long Order, int ConnectionId, int Shard, int Op, DateTimeOffset Time, byte[] Payload);
+
+/// <summary>One IDENTIFY the simulator received (after it parsed).</summary>
+/// <param name="Order">Position on the timeline shared with <see cref="QueueGrantRecord"/>.</param>
+/// <param name="Shard">The shard it asked for.</param>
+/// <param name="Time">When it arrived.</param>
+/// <param name="Accepted">Whether it started a session (false: it broke a limit and got op 9).</param>
+/// <param name="Refusal">Why it was refused, or null.</param>
+public readonly record struct IdentifyRecord(long Order, int Shard, DateTimeOffset Time, bool Accepted, string? Refusal);
+
+/// <summary>One turn the identify queue granted (a <c>/queue?shard=N</c> request answered 200).</summary>
+/// <param name="Order">Position on the timeline shared with <see cref="IdentifyRecord"/>.</param>
+/// <param name="Shard">The shard allowed to identify.</param>
+/// <param name="Time">When it was granted.</param>
+public readonly record struct QueueGrantRecord(long Order, int Shard, DateTimeOffset Time);

@@ -23,7 +23,7 @@ public static class Program
         };
         AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
 
-        Console.WriteLine($"simulator listening: api {simulator.ApiBaseUrl} gateway {simulator.GatewayUrl}");
+        Console.WriteLine($"simulator listening: api {simulator.ApiBaseUrl} gateway {simulator.GatewayUrl} identify queue {simulator.IdentifyQueueUrl}");
         Console.WriteLine($"token {options.Token}, {options.ShardCount} shards, {simulator.State.GuildCount} guilds, {options.EventsPerSecond} events/s per shard");
         if (simulator.Certificate is { } certificate)
         {

@@ -24,6 +24,9 @@ public sealed class SimulatorOptions
     /// <summary>Minimum time between two IDENTIFYs of one bucket (Discord: 5 s); tests shorten it.</summary>
     public TimeSpan IdentifyInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long the identify queue (<c>/queue?shard=N</c>) waits for a granted shard's IDENTIFY before serving its bucket's next shard.</summary>
+    public TimeSpan IdentifyQueueHold { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>session_start_limit.total: successful IDENTIFYs allowed per reset window.</summary>
     public int SessionStartLimit { get; set; } = 1000;
 
@@ -87,6 +90,7 @@ public sealed class SimulatorOptions
         Require(GuildCount is >= 0 and <= 1_000_000, nameof(GuildCount), "0..1000000");
         Require(MaxConcurrency >= 1, nameof(MaxConcurrency), ">= 1");
         Require(IdentifyInterval >= TimeSpan.Zero, nameof(IdentifyInterval), ">= 0");
+        Require(IdentifyQueueHold >= TimeSpan.Zero, nameof(IdentifyQueueHold), ">= 0");
         Require(SessionStartLimit >= 0, nameof(SessionStartLimit), ">= 0");
         Require(SessionStartResetAfter > TimeSpan.Zero, nameof(SessionStartResetAfter), "> 0");
         Require(HeartbeatIntervalMs >= 10, nameof(HeartbeatIntervalMs), ">= 10");

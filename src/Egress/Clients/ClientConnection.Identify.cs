@@ -42,7 +42,7 @@ internal sealed partial class ClientConnection
 
         if (feed is null)
         {
-            Close(4010, $"invalid shard [{request.ShardId}, {request.ShardCount}]: this proxy serves shards {shards.ShardStart}..{shards.ShardEnd - 1} of {shards.TotalShards}",
+            Close(4010, $"invalid shard [{request.ShardId}, {request.ShardCount}]: this proxy serves shards [{shards.ShardStart}, {shards.ShardEnd}) of {shards.TotalShards}",
                 DisconnectReason.InvalidShard, keepSession: false);
             return;
         }

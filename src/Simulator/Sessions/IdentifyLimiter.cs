@@ -50,6 +50,29 @@ internal sealed class IdentifyLimiter
         }
     }
 
+    /// <summary>How long until an IDENTIFY for <paramref name="shard"/> would be accepted (zero: now), by the same clock <see cref="TryAcquire"/> uses.</summary>
+    public TimeSpan TimeUntilAllowed(int shard)
+    {
+        lock (_gate)
+        {
+            var now = Environment.TickCount64;
+            RollWindow(now);
+            var bucket = shard % _options.MaxConcurrency;
+            long waitMs = 0;
+            if (_used[bucket])
+            {
+                waitMs = (long)Math.Ceiling(_options.IdentifyInterval.TotalMilliseconds) - (now - _lastIdentify[bucket]);
+            }
+
+            if (_remaining <= 0)
+            {
+                waitMs = Math.Max(waitMs, (long)_options.SessionStartResetAfter.TotalMilliseconds - (now - _windowStart));
+            }
+
+            return waitMs > 0 ? TimeSpan.FromMilliseconds(waitMs) : TimeSpan.Zero;
+        }
+    }
+
     /// <summary>The session_start_limit object values: total, remaining, reset_after (ms), max_concurrency.</summary>
     public (int Total, int Remaining, long ResetAfterMs, int MaxConcurrency) Snapshot()
     {

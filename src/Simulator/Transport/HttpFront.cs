@@ -11,7 +11,7 @@ namespace GatewayProxy.Simulator.Transport;
 
 /// <summary>
 /// Serves one accepted TCP connection: (TLS,) HTTP/1.1 requests with keep-alive; a REST path is answered with JSON,
-/// a WebSocket upgrade becomes a <see cref="GatewayConnection"/>.
+/// <c>/queue</c> is the identify queue, a WebSocket upgrade becomes a <see cref="GatewayConnection"/>.
 /// </summary>
 internal static class HttpFront
 {
@@ -54,7 +54,9 @@ internal static class HttpFront
                     return;
                 }
 
-                var response = RestApi.Handle(simulator, request);
+                var response = QueueEndpoint.Matches(request)
+                    ? await QueueEndpoint.HandleAsync(simulator, request, ct).ConfigureAwait(false)
+                    : RestApi.Handle(simulator, request);
                 var close = request.HeaderHasToken("Connection", "close") || request.Version != "HTTP/1.1";
                 WebSocketHandshake.WriteResponse(output, response.Status, response.Reason, "application/json", response.Body, close);
                 await output.FlushAsync(ct).ConfigureAwait(false);
