@@ -117,8 +117,15 @@ internal sealed class FaultScene : IAsyncDisposable
             List<(long Position, SentDispatch Sent)> relayable = Relayable(Fixture.AllSentDispatches(client.Shard));
             if (!client.Left)
             {
-                byte[] last = relayable[^1].Sent.Payload;
-                await client.CollectAsync(m => m.Seq is { } s && Splice(last, s).AsSpan().SequenceEqual(m.Json));
+                // Where its run starts fixes how long it must be: read exactly that many (payloads can repeat across a
+                // Simulator restart, so "until the last one" would stop early), then prove nothing more is queued.
+                if (client.Live.Count == 0) await client.CollectAsync(_ => true);
+                int start = FindStart(client, relayable, FirstSeq(client));
+                int total = relayable.Count - start;
+                if (client.Live.Count < total) await client.CollectAsync(_ => client.Live.Count >= total);
+                await client.Client.HeartbeatAsync();
+                (GatewayMessage _, List<GatewayMessage> extra) = await client.Client.ReceiveUntilAsync(m => m.Op == 11, ProxyFixture.WaitLimit);
+                Assert.True(extra.Count == 0, $"shard {client.Shard}: {extra.Count} dispatches after the Simulator's last, first {extra.FirstOrDefault()}");
             }
 
             AssertGaplessRun(client, relayable);
@@ -196,9 +203,7 @@ internal sealed class FaultScene : IAsyncDisposable
             seqs[i] = next++;
         }
 
-        // Its first live event is the first one after its snapshot, somewhere in [floor, ceiling]: find it there.
-        int start = relayable.FindIndex(r => r.Position > client.SnapshotFloor
-            && Splice(r.Sent.Payload, seqs[0]).AsSpan().SequenceEqual(client.Live[0].Json));
+        int start = FindStart(client, relayable, seqs[0]);
         Assert.True(start >= 0, $"{who}: its first live event {client.Live[0]} is not a dispatch the Simulator sent after its snapshot");
         int firstAfterCeiling = relayable.FindIndex(r => r.Position > client.SnapshotCeiling);
         Assert.True(firstAfterCeiling < 0 || start <= firstAfterCeiling, $"{who}: events between its snapshot and its first live event were skipped");
@@ -217,6 +222,23 @@ internal sealed class FaultScene : IAsyncDisposable
 
         if (!client.Left) Assert.Equal(relayable.Count - start, client.Live.Count);
     }
+
+    /// <summary>The client sequence of its first live event: after READY and the burst, and after a RESUMED that came first.</summary>
+    private static long FirstSeq(TrackedClient client)
+    {
+        long seq = client.FirstLiveSeq;
+        foreach ((int before, long? _) in client.Resumed)
+        {
+            if (before == 0) seq++;
+        }
+
+        return seq;
+    }
+
+    /// <summary>The index in <paramref name="relayable"/> of the client's first live event: the first one after its snapshot,
+    /// whose position lies in [floor, ceiling]; -1 when none matches.</summary>
+    private static int FindStart(TrackedClient client, List<(long Position, SentDispatch Sent)> relayable, long firstSeq) =>
+        relayable.FindIndex(r => r.Position > client.SnapshotFloor && Splice(r.Sent.Payload, firstSeq).AsSpan().SequenceEqual(client.Live[0].Json));
 
     private static byte[] Splice(byte[] payload, long seq)
     {
