@@ -74,8 +74,10 @@ public sealed partial class DiscordSimulator
     private int _gatewayBotFailureStatus = 502;
     private int _gatewayBotRequests;
 
-    /// <summary>Drops the TCP connection without a close frame; with <paramref name="midFrame"/> after writing half a frame. The session stays resumable.</summary>
-    public Task DropConnectionAsync(int shard, bool midFrame = true) => CurrentConnection(shard).DropAsync(midFrame);
+    /// <summary>Drops the TCP connection without a close frame; with <paramref name="midFrame"/> after writing part of a frame
+    /// (its first <paramref name="cutAt"/> bytes, 1 to 38 of a 39-byte frame, so the cut can fall in the header or the payload;
+    /// by default half of it). The session stays resumable.</summary>
+    public Task DropConnectionAsync(int shard, bool midFrame = true, int cutAt = -1) => CurrentConnection(shard).DropAsync(midFrame, cutAt);
 
     /// <summary>Closes the connection with any code and reason (the session survives unless the code ends sessions, e.g. 4007/4009/1000).</summary>
     public Task CloseConnectionAsync(int shard, ushort code, string reason) => CurrentConnection(shard).CloseAsync(code, reason);

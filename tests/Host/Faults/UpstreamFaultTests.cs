@@ -9,7 +9,7 @@ public sealed class UpstreamFaultTests
 {
     public enum Fault
     {
-        /// <summary>TCP cut with half a frame written, at seeded random points of the stream.</summary>
+        /// <summary>TCP cut part-way through a frame (at a seeded byte) or between frames, at seeded points of the stream.</summary>
         DropMidFrame,
         /// <summary>op 7 in the middle of the GUILD_CREATE burst of a re-identify.</summary>
         ReconnectDuringBurst,
@@ -26,6 +26,7 @@ public sealed class UpstreamFaultTests
     [Theory]
     [InlineData(Fault.DropMidFrame, 11)]
     [InlineData(Fault.DropMidFrame, 12)]
+    [InlineData(Fault.DropMidFrame, 13)]
     [InlineData(Fault.ReconnectDuringBurst, 21)]
     [InlineData(Fault.InvalidSessionDuringBurst, 31)]
     [InlineData(Fault.Zombie, 41)]
@@ -87,7 +88,8 @@ public sealed class UpstreamFaultTests
         {
             case Fault.DropMidFrame:
             case Fault.GatewayBot5xxAtStart:
-                await sim.DropConnectionAsync(shard, midFrame: scene.Random.Next(4) != 0);
+                // Cut at a seeded byte of a 39-byte frame (header or payload), now and then between frames.
+                await sim.DropConnectionAsync(shard, midFrame: scene.Random.Next(4) != 0, cutAt: scene.Random.Next(1, 39));
                 await scene.Fixture.WaitUntilAsync(() => sim.ResumeCount > resumes, "a RESUME after the drop");
                 break;
             case Fault.ReconnectDuringBurst:
