@@ -1,4 +1,5 @@
 using GatewayProxy.Simulator;
+using GatewayProxy.Tests.Host.EndToEnd;
 using Xunit;
 
 namespace GatewayProxy.Tests.Host.Faults;
@@ -58,6 +59,33 @@ public sealed class UpstreamFaultTests
 
         await scene.AssertEveryClientGotExactlyTheSimulatorsDispatchesAsync();
         await scene.AssertEverythingReleasedAsync();
+    }
+
+    [Fact]
+    public async Task Clients_cut_by_a_proxy_shutdown_after_faults_each_get_1012_after_a_gapless_run_and_every_socket_is_released()
+    {
+        await using FaultScene scene = await FaultScene.StartAsync(seed: 71, simulator: o => o.MembersPerGuild = 20);
+        for (int i = 0; i < 4; i++) await scene.ConnectAsync(i % 2);
+        for (int round = 0; round < 3; round++)
+        {
+            int shard = scene.Random.Next(2);
+            await scene.EmitAsync(shard, scene.Random.Next(5, 40));
+            await InjectAsync(scene, Fault.DropMidFrame, shard);
+            await scene.DropAndResumeAsync(scene.Clients[scene.Random.Next(scene.Clients.Count)]);
+        }
+
+        await scene.AssertEveryClientGotExactlyTheSimulatorsDispatchesAsync();
+        await scene.Fixture.Proxy.StopAsync();
+        foreach (TrackedClient client in scene.Clients)
+        {
+            Assert.Equal((ushort)1012, await client.Client.ReceiveCloseAsync(ProxyFixture.WaitLimit));
+        }
+
+        // Nothing left open toward clients or upstream.
+        int port = scene.Fixture.Proxy.LocalEndPoint.Port;
+        int upstream = scene.Simulator.Port;
+        await scene.Fixture.WaitUntilAsync(() => SocketCensus.OwnedConnections(localPort: port) == 0 && SocketCensus.OwnedConnections(remotePort: upstream) == 0,
+            $"every socket released: {SocketCensus.OwnedConnections(localPort: port)} toward clients, {SocketCensus.OwnedConnections(remotePort: upstream)} upstream");
     }
 
     private static async Task ChurnAsync(FaultScene scene)
