@@ -160,6 +160,8 @@ internal sealed class ProxyFixture : IAsyncDisposable
 
         SimulatorOptions options = old.Options;
         options.Port = old.Port;
+        // Same data, new session ids: a real restart never reissues the ids it forgot.
+        options.SessionIdSeed = unchecked((options.SessionIdSeed ?? options.Seed) * 7919 + 1);
         await old.DisposeAsync();
         Simulator = await DiscordSimulator.StartAsync(options);
     }

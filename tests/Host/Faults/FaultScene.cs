@@ -1,4 +1,5 @@
 using System.Text;
+using GatewayProxy.Host.Logging;
 using GatewayProxy.Ingress;
 using GatewayProxy.Protocol.Gateway;
 using GatewayProxy.Simulator;
@@ -15,10 +16,15 @@ internal sealed class FaultScene : IAsyncDisposable
 {
     private readonly List<TrackedClient> _clients = [];
 
-    private FaultScene(ProxyFixture fixture, int seed)
+    private readonly StringWriter _log;
+    private readonly TextWriter _logWriter;
+
+    private FaultScene(ProxyFixture fixture, int seed, StringWriter log, TextWriter logWriter)
     {
         Fixture = fixture;
         Random = new Random(seed);
+        _log = log;
+        _logWriter = logWriter;
     }
 
     public ProxyFixture Fixture { get; }
@@ -32,12 +38,17 @@ internal sealed class FaultScene : IAsyncDisposable
 
     public static async Task<FaultScene> StartAsync(int seed, Action<SimulatorOptions>? simulator = null, Action<DiscordSimulator>? beforeProxy = null)
     {
+        // The proxy's log, for failure messages: what the shards went through.
+        var log = new StringWriter();
+        // Synchronized writers lock on themselves: reading under that lock never sees a half-written line.
+        TextWriter logWriter = TextWriter.Synchronized(log);
         ProxyFixture fixture = await ProxyFixture.StartAsync(o =>
             {
                 o.Seed = seed;
                 simulator?.Invoke(o);
             },
             extraConfig: ", \"ring_size\": 16384",
+            log: new ProxyLog(logWriter, logWriter, ProxyLogLevel.Info),
             beforeProxy: beforeProxy,
             tuneIngress: o =>
             {
@@ -47,10 +58,30 @@ internal sealed class FaultScene : IAsyncDisposable
             },
             // Clients here do not heartbeat; a slow box must not turn that into a 4009.
             tuneEgress: o => o.HeartbeatGrace = TimeSpan.FromMinutes(10));
-        return new FaultScene(fixture, seed);
+        return new FaultScene(fixture, seed, log, logWriter);
     }
 
     public Shard ShardOf(int shard) => Fixture.Proxy.Shards.GetShard(shard)!;
+
+    /// <summary>Polls until <paramref name="condition"/> holds; on timeout fails with what was awaited, the shards' states
+    /// and the end of the proxy's log.</summary>
+    public async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(ProxyFixture.WaitLimit);
+        while (!condition())
+        {
+            if (timeout.IsCancellationRequested)
+            {
+                string states = string.Join("; ", Fixture.Proxy.Shards.Shards.Select(s => $"shard {s.Id} {s.Status}"));
+                string log;
+                lock (_logWriter) log = _log.ToString();
+                Assert.Fail($"timed out waiting for {what} ({states}; Simulator identifies {Simulator.IdentifyCount}, resumes {Simulator.ResumeCount})\n"
+                    + string.Join('\n', log.Split('\n').TakeLast(40)));
+            }
+
+            await Task.Delay(10, CancellationToken.None);
+        }
+    }
 
     /// <summary>A new client on <paramref name="shard"/>, identified, its READY burst read.</summary>
     public async Task<TrackedClient> ConnectAsync(int shard)
@@ -98,7 +129,7 @@ internal sealed class FaultScene : IAsyncDisposable
 
     /// <summary>Waits until the proxy's ring holds every dispatch the Simulator sent on <paramref name="shard"/>.</summary>
     public Task WaitCaughtUpAsync(int shard) =>
-        Fixture.WaitUntilAsync(() => ShardOf(shard).Ring.Cursor + 1 >= Fixture.AllSentDispatches(shard).Count,
+        WaitUntilAsync(() => ShardOf(shard).Ring.Cursor + 1 >= Fixture.AllSentDispatches(shard).Count,
             $"shard {shard}'s ring to hold every dispatch the Simulator sent");
 
     /// <summary>The end-of-test invariant, after a last batch of events on every shard.</summary>
@@ -142,13 +173,13 @@ internal sealed class FaultScene : IAsyncDisposable
 
         GatewayProxy.Egress.ProxyServer server = Fixture.Proxy.Server;
         int port = Fixture.Proxy.LocalEndPoint.Port;
-        await Fixture.WaitUntilAsync(() => server.OpenConnections == 0 && server.ConnectedClients == 0 && server.SessionCount == 0
+        await WaitUntilAsync(() => server.OpenConnections == 0 && server.ConnectedClients == 0 && server.SessionCount == 0
             && SocketCensus.OwnedConnections(localPort: port) == 0,
             $"the proxy to release everything: {server.OpenConnections} open, {server.ConnectedClients} clients, {server.SessionCount} sessions, "
             + $"{SocketCensus.OwnedConnections(localPort: port)} sockets");
         // Upstream: exactly one live connection per shard, none leaked by the reconnects.
         int upstreamPort = Simulator.Port;
-        await Fixture.WaitUntilAsync(() => SocketCensus.OwnedConnections(remotePort: upstreamPort) == Fixture.ShardCount,
+        await WaitUntilAsync(() => SocketCensus.OwnedConnections(remotePort: upstreamPort) == Fixture.ShardCount,
             $"one upstream socket per shard, found {SocketCensus.OwnedConnections(remotePort: upstreamPort)}");
     }
 

@@ -84,7 +84,7 @@ public sealed class UpstreamFaultTests
         // Nothing left open toward clients or upstream.
         int port = scene.Fixture.Proxy.LocalEndPoint.Port;
         int upstream = scene.Simulator.Port;
-        await scene.Fixture.WaitUntilAsync(() => SocketCensus.OwnedConnections(localPort: port) == 0 && SocketCensus.OwnedConnections(remotePort: upstream) == 0,
+        await scene.WaitUntilAsync(() => SocketCensus.OwnedConnections(localPort: port) == 0 && SocketCensus.OwnedConnections(remotePort: upstream) == 0,
             $"every socket released: {SocketCensus.OwnedConnections(localPort: port)} toward clients, {SocketCensus.OwnedConnections(remotePort: upstream)} upstream");
     }
 
@@ -118,22 +118,22 @@ public sealed class UpstreamFaultTests
             case Fault.GatewayBot5xxAtStart:
                 // Cut at a seeded byte of a 39-byte frame (header or payload), now and then between frames.
                 await sim.DropConnectionAsync(shard, midFrame: scene.Random.Next(4) != 0, cutAt: scene.Random.Next(1, 39));
-                await scene.Fixture.WaitUntilAsync(() => sim.ResumeCount > resumes, "a RESUME after the drop");
+                await scene.WaitUntilAsync(() => sim.ResumeCount > resumes, "a RESUME after the drop");
                 break;
             case Fault.ReconnectDuringBurst:
                 sim.InterruptNextBurst(shard, scene.Random.Next(1, 4), BurstFault.Reconnect);
                 await sim.SendInvalidSessionAsync(shard, resumable: false);
-                await scene.Fixture.WaitUntilAsync(() => sim.IdentifyCount > identifies && sim.ResumeCount > resumes, "a re-IDENTIFY, then a RESUME after op 7 mid-burst");
+                await scene.WaitUntilAsync(() => sim.IdentifyCount > identifies && sim.ResumeCount > resumes, "a re-IDENTIFY, then a RESUME after op 7 mid-burst");
                 break;
             case Fault.InvalidSessionDuringBurst:
                 sim.InterruptNextBurst(shard, scene.Random.Next(1, 4), BurstFault.InvalidSession);
                 await sim.SendInvalidSessionAsync(shard, resumable: false);
-                await scene.Fixture.WaitUntilAsync(() => sim.IdentifyCount > identifies + 1, "two re-IDENTIFYs: after op 9, and after op 9 mid-burst");
+                await scene.WaitUntilAsync(() => sim.IdentifyCount > identifies + 1, "two re-IDENTIFYs: after op 9, and after op 9 mid-burst");
                 break;
             case Fault.Zombie:
                 sim.SetStalled(shard, true);
                 await scene.EmitAsync(shard, scene.Random.Next(1, 10));
-                await scene.Fixture.WaitUntilAsync(() => sim.ResumeCount > resumes, "a RESUME after the proxy found the connection a zombie");
+                await scene.WaitUntilAsync(() => sim.ResumeCount > resumes, "a RESUME after the proxy found the connection a zombie");
                 break;
             case Fault.SimulatorRestart:
                 // What the old Simulator sent must be in the ring first: a restart forgets what was never delivered.
@@ -141,7 +141,7 @@ public sealed class UpstreamFaultTests
                 await scene.WaitCaughtUpAsync(1);
                 await scene.Fixture.RestartSimulatorAsync();
                 sim = scene.Simulator;
-                await scene.Fixture.WaitUntilAsync(() => sim.IdentifyCount >= 2, "both shards to identify with the new Simulator");
+                await scene.WaitUntilAsync(() => sim.IdentifyCount >= 2, "both shards to identify with the new Simulator");
                 break;
         }
 
