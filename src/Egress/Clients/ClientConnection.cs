@@ -137,7 +137,8 @@ internal sealed partial class ClientConnection
     public void CheckAuthenticated(long nowMs)
     {
         if (nowMs <= Volatile.Read(ref _authenticateBy) || IsCloseRequested) return;
-        Close(4003, $"not authenticated within {_context.Options.UnauthenticatedTimeout.TotalSeconds:0.###} s: send IDENTIFY or RESUME with the bot token",
+        Close(4003, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"not authenticated within {_context.Options.UnauthenticatedTimeout.TotalSeconds:0.###} s: send IDENTIFY or RESUME with the bot token"),
             DisconnectReason.AuthenticationTimeout, keepSession: false);
     }
 

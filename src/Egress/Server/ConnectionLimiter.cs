@@ -14,15 +14,6 @@ internal sealed class ConnectionLimiter(int maxPerIp)
     /// <summary>Open TCP connections, any state.</summary>
     public int Open => Volatile.Read(ref _open);
 
-    /// <summary>Distinct remote addresses with an open connection.</summary>
-    public int Addresses
-    {
-        get
-        {
-            lock (_lock) return _perIp.Count;
-        }
-    }
-
     /// <summary>Counts a new connection from <paramref name="address"/>; false (and nothing counted) when that address
     /// already has <c>maxPerIp</c> open.</summary>
     public bool TryAcquire(IPAddress address)
