@@ -85,9 +85,10 @@ internal sealed class ProxyFixture : IAsyncDisposable
     }
 
     /// <summary>Connects through the proxy, identifies for <paramref name="shard"/> and reads READY and every guild answer.</summary>
-    public async Task<ProxyClient> ConnectIdentifiedAsync(int shard, TransportCompression compression = TransportCompression.None, long intents = SimulatorClients.AllUsefulIntents, string extra = "")
+    public async Task<ProxyClient> ConnectIdentifiedAsync(int shard, TransportCompression compression = TransportCompression.None, long intents = SimulatorClients.AllUsefulIntents, string extra = "",
+        Uri? via = null)
     {
-        RawGatewayClient client = await RawGatewayClient.ConnectAsync(ProxyUrl, compression);
+        RawGatewayClient client = await RawGatewayClient.ConnectAsync(via ?? ProxyUrl, compression);
         try
         {
             GatewayMessage hello = await client.ReceiveAsync(WaitLimit);

@@ -93,6 +93,18 @@ internal sealed class FaultScene : IAsyncDisposable
         return tracked;
     }
 
+    /// <summary>A client on <paramref name="shard"/> behind a relay that then stops reading: to the proxy, a bot that stalls.</summary>
+    public async Task<TrackedClient> ConnectStallingAsync(int shard)
+    {
+        PausableRelay relay = PausableRelay.Start(Fixture.Proxy.LocalEndPoint);
+        long floor = ShardOf(shard).Cache.Position;
+        ProxyClient client = await Fixture.ConnectIdentifiedAsync(shard, via: relay.Url);
+        var tracked = new TrackedClient(shard, client, floor, ShardOf(shard).Ring.Cursor) { Relay = relay };
+        _clients.Add(tracked);
+        relay.SetPaused(true);
+        return tracked;
+    }
+
     /// <summary>Drops a client's TCP connection without a close frame and RESUMEs its session on a new one at the last
     /// sequence it received.</summary>
     public async Task DropAndResumeAsync(TrackedClient client)
@@ -145,15 +157,50 @@ internal sealed class FaultScene : IAsyncDisposable
 
         foreach (TrackedClient client in _clients)
         {
+            // The stalling client reads again: it must catch up completely, or have been told with 4000.
+            client.Relay?.SetPaused(false);
+        }
+
+        foreach (TrackedClient client in _clients)
+        {
             List<(long Position, SentDispatch Sent)> relayable = Relayable(Fixture.AllSentDispatches(client.Shard));
             if (!client.Left)
             {
                 // Where its run starts fixes how long it must be: read exactly that many (payloads can repeat across a
                 // Simulator restart, so "until the last one" would stop early), then prove nothing more is queued.
                 if (client.Live.Count == 0) await client.CollectAsync(_ => true);
+                if (client.Live.Count == 0)
+                {
+                    Assert.True(client.CutWith == 4000, $"a client of shard {client.Shard} got no live event and no 4000 (cut with {client.CutWith})");
+                    client.Left = true;
+                    continue;
+                }
+
                 int start = FindStart(client, relayable, FirstSeq(client));
                 int total = relayable.Count - start;
-                if (client.Live.Count < total) await client.CollectAsync(_ => client.Live.Count >= total);
+                if (client.Live.Count < total)
+                {
+                    try
+                    {
+                        await client.CollectAsync(_ => client.Live.Count >= total);
+                    }
+                    catch (TimeoutException)
+                    {
+                        client.Left = true;
+                        AssertGaplessRun(client, relayable);
+                        Assert.Fail($"missing: {string.Join(", ", relayable.Skip(start + client.Live.Count).Select(r => $"{r.Sent.Type} s={r.Sent.Seq} at {r.Position} of {r.Sent.SessionId[..6]}"))}; "
+                            + $"cache at {ShardOf(client.Shard).Cache.Position}; resumes {string.Join(",", client.ResumePoints)}; " +$"client of shard {client.Shard}{(client.Relay is null ? "" : " (the stalling one)")} stopped at {client.Live.Count} of {total} events "
+                            + $"after its snapshot; lag {ShardOf(client.Shard).Ring.Cursor}, proxy clients {Fixture.Proxy.Server.ConnectedClients}");
+                    }
+                }
+                if (client.CutWith is { } code)
+                {
+                    Assert.True(code == 4000, $"the stalling client was cut with {code}, wanted 4000 (too far behind)");
+                    client.Left = true;
+                    AssertGaplessRun(client, relayable);
+                    continue;
+                }
+
                 await client.Client.HeartbeatAsync();
                 (GatewayMessage _, List<GatewayMessage> extra) = await client.Client.ReceiveUntilAsync(m => m.Op == 11, ProxyFixture.WaitLimit);
                 Assert.True(extra.Count == 0, $"shard {client.Shard}: {extra.Count} dispatches after the Simulator's last, first {extra.FirstOrDefault()}");
@@ -169,6 +216,7 @@ internal sealed class FaultScene : IAsyncDisposable
         foreach (TrackedClient client in _clients)
         {
             if (!client.Left) await LeaveAsync(client);
+            if (client.Relay is not null) await client.Relay.DisposeAsync();
         }
 
         GatewayProxy.Egress.ProxyServer server = Fixture.Proxy.Server;
@@ -185,7 +233,12 @@ internal sealed class FaultScene : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (TrackedClient client in _clients) await client.DisposeConnectionAsync();
+        foreach (TrackedClient client in _clients)
+        {
+            await client.DisposeConnectionAsync();
+            if (client.Relay is not null) await client.Relay.DisposeAsync();
+        }
+
         await Fixture.DisposeAsync();
     }
 

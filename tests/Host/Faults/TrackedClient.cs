@@ -48,6 +48,12 @@ internal sealed class TrackedClient(int shard, ProxyClient first, long snapshotF
     /// <summary>True once it closed itself with 1000 (its list is then a prefix, not the whole tail).</summary>
     public bool Left { get; set; }
 
+    /// <summary>The relay it reads through when it is the stalling client, else null.</summary>
+    public PausableRelay? Relay { get; set; }
+
+    /// <summary>The close code the proxy cut it with (only the stalling client may be cut: 4000, lagging too far).</summary>
+    public ushort? CutWith { get; private set; }
+
     /// <summary>Takes every payload already received into <see cref="Live"/>, up to a dispatch equal to <paramref name="until"/>
     /// (or, with null, until the connection ends); fails on a close it did not ask for.</summary>
     public async Task CollectAsync(Func<GatewayMessage, bool>? until)
@@ -61,6 +67,11 @@ internal sealed class TrackedClient(int shard, ProxyClient first, long snapshotF
             }
             catch (GatewayClosedException) when (until is null)
             {
+                return;
+            }
+            catch (GatewayClosedException closed) when (Relay is not null && closed.Code is not null)
+            {
+                CutWith = closed.Code;
                 return;
             }
 
