@@ -69,6 +69,14 @@ public sealed class EgressOptions
     /// <summary>zstd level for zstd-stream (1–19).</summary>
     public int ZstdLevel { get; set; } = 3;
 
+    /// <summary>Most open TCP connections one remote IP may hold (any state); one more is answered with HTTP 429. Generous by
+    /// default: a big bot runs hundreds of shards from one host, each a connection.</summary>
+    public int MaxConnectionsPerIp { get; set; } = 1024;
+
+    /// <summary>Time from TCP accept to a valid IDENTIFY or RESUME; past it the connection is closed with 4003 (or dropped
+    /// before the upgrade), so a peer without the token cannot hold sockets open by heartbeating.</summary>
+    public TimeSpan UnauthenticatedTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Checks the options; throws naming the first bad one.</summary>
     public void Validate()
     {
@@ -87,6 +95,8 @@ public sealed class EgressOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ZstdLevel, 19);
         ArgumentNullException.ThrowIfNull(Metrics);
         if (SessionTtl < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(SessionTtl), SessionTtl, "must not be negative");
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnectionsPerIp, 1);
+        if (UnauthenticatedTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(UnauthenticatedTimeout), UnauthenticatedTimeout, "must be positive");
         if (HandshakeTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(HandshakeTimeout), HandshakeTimeout, "must be positive");
         if (ValidateToken && string.IsNullOrWhiteSpace(Token)) throw new ArgumentException("Token is required when ValidateToken is on.", nameof(Token));
     }

@@ -1,7 +1,9 @@
 using GatewayProxy.Egress.Server;
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.Sockets;
+using GatewayProxy.Egress.Metrics;
 using GatewayProxy.Egress.Clients;
 using GatewayProxy.Protocol.Compression;
 using GatewayProxy.Protocol.Http;
@@ -46,17 +48,30 @@ public sealed partial class ProxyServer
                 continue;
             }
 
+            long acceptedAt = Environment.TickCount64;
+            IPAddress address = (socket.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+            bool admitted = _limiter.TryAcquire(address);
             SocketConnection.SetRecommendedServerOptions(socket);
             SocketConnection connection = SocketConnection.Create(socket, SendOptions, ReceiveOptions);
-            _ = HandleConnectionAsync(connection);
+            _ = HandleConnectionAsync(connection, address, admitted, acceptedAt);
         }
     }
 
-    private async Task HandleConnectionAsync(SocketConnection connection)
+    private async Task HandleConnectionAsync(SocketConnection connection, IPAddress address, bool admitted, long acceptedAt)
     {
         try
         {
-            await ServeAsync(connection).ConfigureAwait(false);
+            if (admitted)
+            {
+                await ServeAsync(connection, acceptedAt).ConfigureAwait(false);
+            }
+            else
+            {
+                // Answered at once, before reading the request: the peer holds no more of our time than the close takes.
+                _context.Metrics.Refused(RefusalReason.PerIpLimit);
+                WriteText(connection.Output, 429, $"too many connections from {address}: at most {_context.Options.MaxConnectionsPerIp} per IP address");
+                await CloseTransportAsync(connection).ConfigureAwait(false);
+            }
         }
         catch (Exception e)
         {
@@ -65,15 +80,18 @@ public sealed partial class ProxyServer
         finally
         {
             connection.Dispose();
+            if (admitted) _limiter.Release(address);
         }
     }
 
-    private async Task ServeAsync(IDuplexPipe transport)
+    private async Task ServeAsync(IDuplexPipe transport, long acceptedAt)
     {
         HttpRequest? request;
+        EgressOptions options = _context.Options;
         using (var handshakeTimeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
         {
-            handshakeTimeout.CancelAfter(_context.Options.HandshakeTimeout);
+            // The unauthenticated lifetime starts at accept, so it bounds the HTTP phase too.
+            handshakeTimeout.CancelAfter(options.HandshakeTimeout < options.UnauthenticatedTimeout ? options.HandshakeTimeout : options.UnauthenticatedTimeout);
             try
             {
                 request = await ReadRequestAsync(transport, handshakeTimeout.Token).ConfigureAwait(false);
@@ -81,6 +99,7 @@ public sealed partial class ProxyServer
             catch (OperationCanceledException)
             {
                 // Slowloris or shutdown: drop without a word.
+                if (!_stop.IsCancellationRequested) _context.Metrics.Refused(RefusalReason.HandshakeTimeout);
                 request = null;
             }
         }
@@ -95,11 +114,12 @@ public sealed partial class ProxyServer
 
         if (!TryAcceptUpgrade(transport, request, out TransportCompression compression))
         {
+            _context.Metrics.Refused(RefusalReason.BadUpgrade);
             await CloseTransportAsync(transport).ConfigureAwait(false);
             return;
         }
 
-        var client = new ClientConnection(_context, transport, compression);
+        var client = new ClientConnection(_context, transport, compression, acceptedAt);
         await client.RunAsync().ConfigureAwait(false);
     }
 
@@ -122,6 +142,7 @@ public sealed partial class ProxyServer
             if (status == HttpParseStatus.Invalid)
             {
                 input.AdvanceTo(buffer.End);
+                _context.Metrics.Refused(RefusalReason.BadRequest);
                 WriteText(transport.Output, errorStatus, errorReason ?? "bad request");
                 return null;
             }
@@ -193,6 +214,7 @@ public sealed partial class ProxyServer
         413 => "Payload Too Large",
         414 => "URI Too Long",
         426 => "Upgrade Required",
+        429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
         503 => "Service Unavailable",
         _ => "Error",

@@ -29,7 +29,12 @@ public sealed partial class ProxyServer
     private void Tick()
     {
         long now = Environment.TickCount64;
-        foreach (ClientConnection client in _context.Connections.Keys) client.CheckHeartbeat(now);
+        foreach (ClientConnection client in _context.Connections.Keys)
+        {
+            client.CheckAuthenticated(now);
+            client.CheckHeartbeat(now);
+        }
+
         int expired = _context.Sessions.Expire(now, _context.Options.SessionTtl);
         if (expired > 0) EgressLog.SessionsExpired(_context.Logger, expired);
         foreach (EgressWorker worker in _context.Workers) worker.Wake();
@@ -60,5 +65,6 @@ public sealed partial class ProxyServer
 
         _context.Metrics.NativeBytes.Set(native);
         _context.Metrics.Sessions.Set(_context.Sessions.Count);
+        _context.Metrics.OpenConnections.Set(_limiter.Open);
     }
 }

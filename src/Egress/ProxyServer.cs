@@ -18,11 +18,13 @@ public sealed partial class ProxyServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private readonly Task _maintenanceLoop;
+    private readonly ConnectionLimiter _limiter;
     private int _disposed;
 
     private ProxyServer(EgressOptions options, IShardDirectory shards, ILogger logger)
     {
         var metrics = new EgressMetrics(options.Metrics);
+        _limiter = new ConnectionLimiter(options.MaxConnectionsPerIp);
         _listener = Bind(options);
         LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         var workers = new EgressWorker[options.WorkerCount];
@@ -39,6 +41,9 @@ public sealed partial class ProxyServer : IAsyncDisposable
 
     /// <summary>Live client WebSockets.</summary>
     public int ConnectedClients => _context.Connections.Count;
+
+    /// <summary>Open TCP connections on the port in any state: clients, HTTP requests, handshakes in progress, closings.</summary>
+    public int OpenConnections => _limiter.Open;
 
     /// <summary>Sessions, including detached ones that can still be resumed.</summary>
     public int SessionCount => _context.Sessions.Count;
@@ -62,6 +67,9 @@ public sealed partial class ProxyServer : IAsyncDisposable
 
     /// <summary>Disconnects counted so far for a reason (tests).</summary>
     internal double DisconnectCount(DisconnectReason reason) => _context.Metrics.DisconnectCount(reason);
+
+    /// <summary>Connections refused before the upgrade so far for a reason (tests).</summary>
+    internal double RefusedCount(RefusalReason reason) => _context.Metrics.RefusedCount(reason);
 
     /// <summary>Starts listening at once.</summary>
     public static ProxyServer Start(EgressOptions options, IShardDirectory shards, ILogger logger)

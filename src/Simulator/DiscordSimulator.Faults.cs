@@ -43,8 +43,41 @@ public sealed partial class DiscordSimulator
         return Task.CompletedTask;
     }
 
-    /// <summary>Drops the TCP connection without a close frame; with <paramref name="midFrame"/> after writing half a frame. The session stays resumable.</summary>
-    public Task DropConnectionAsync(int shard, bool midFrame = true) => CurrentConnection(shard).DropAsync(midFrame);
+    /// <summary>Answers the next <paramref name="count"/> <c>GET /gateway/bot</c> requests with <paramref name="status"/>
+    /// (a 5xx, as Discord does in an outage) and Discord's error body, before any auth check.</summary>
+    public void FailGatewayBot(int count, int status = 502)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(status, 400);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(status, 599);
+        Volatile.Write(ref _gatewayBotFailureStatus, status);
+        Volatile.Write(ref _gatewayBotFailures, count);
+    }
+
+    /// <summary><c>GET /gateway/bot</c> requests received so far (failed ones included).</summary>
+    public int GatewayBotRequests => Volatile.Read(ref _gatewayBotRequests);
+
+    /// <summary>Counts a /gateway/bot request; true with the status to answer when a failure is due.</summary>
+    internal bool TakeGatewayBotFailure(out int status)
+    {
+        Interlocked.Increment(ref _gatewayBotRequests);
+        status = Volatile.Read(ref _gatewayBotFailureStatus);
+        while (true)
+        {
+            int left = Volatile.Read(ref _gatewayBotFailures);
+            if (left <= 0) return false;
+            if (Interlocked.CompareExchange(ref _gatewayBotFailures, left - 1, left) == left) return true;
+        }
+    }
+
+    private int _gatewayBotFailures;
+    private int _gatewayBotFailureStatus = 502;
+    private int _gatewayBotRequests;
+
+    /// <summary>Drops the TCP connection without a close frame; with <paramref name="midFrame"/> after writing part of a frame
+    /// (its first <paramref name="cutAt"/> bytes, 1 to 38 of a 39-byte frame, so the cut can fall in the header or the payload;
+    /// by default half of it). The session stays resumable.</summary>
+    public Task DropConnectionAsync(int shard, bool midFrame = true, int cutAt = -1) => CurrentConnection(shard).DropAsync(midFrame, cutAt);
 
     /// <summary>Closes the connection with any code and reason (the session survives unless the code ends sessions, e.g. 4007/4009/1000).</summary>
     public Task CloseConnectionAsync(int shard, ushort code, string reason) => CurrentConnection(shard).CloseAsync(code, reason);

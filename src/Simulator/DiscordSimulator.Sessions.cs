@@ -47,8 +47,14 @@ public sealed partial class DiscordSimulator
             shard.Sessions.Add(session);
             var ready = ReadyBuilder.Build(State, shard.Data, session.Id, GatewayUrlString, request.ShardId, request.ShardCount);
             shard.SendLocked(session, "READY", Json.ToBytes(ready), replayable: false);
+            var guildsSent = 0;
             foreach (var guild in shard.Data.Guilds)
             {
+                if (InterruptBurstLocked(shard, request.ShardId, session, connection, guildsSent++))
+                {
+                    return;
+                }
+
                 var view = GuildViews.GuildCreate(guild, session.Intents, session.LargeThreshold, State.BotUserId);
                 shard.SendLocked(session, "GUILD_CREATE", Json.ToBytes(view));
             }

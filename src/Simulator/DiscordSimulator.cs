@@ -43,7 +43,7 @@ public sealed partial class DiscordSimulator : IAsyncDisposable
         State = new DataGenerator(options).Generate();
         IdentifyLimits = new IdentifyLimiter(options);
         IdentifyQueue = new IdentifyQueueServer(options, IdentifyLimits);
-        _sessionIds = new Random(unchecked(options.Seed * 31 + 17));
+        _sessionIds = new Random(options.SessionIdSeed ?? unchecked(options.Seed * 31 + 17));
         _rate = options.EventsPerSecond;
         _shards = new ShardRuntime[options.ShardCount];
         for (var s = 0; s < _shards.Length; s++)

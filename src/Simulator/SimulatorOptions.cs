@@ -18,6 +18,11 @@ public sealed class SimulatorOptions
     /// <summary>Seed of the deterministic data and event generators.</summary>
     public int Seed { get; set; } = 1;
 
+    /// <summary>Seed of the session ids; null derives it from <see cref="Seed"/>. A restarted Simulator that keeps its data
+    /// (same <see cref="Seed"/>) must not hand out the ids of the sessions it forgot: a RESUME of an old id would then take
+    /// over another shard's new session.</summary>
+    public int? SessionIdSeed { get; set; }
+
     /// <summary>Identify concurrency: shards share a bucket <c>shard % max_concurrency</c>.</summary>
     public int MaxConcurrency { get; set; } = 1;
 

@@ -33,6 +33,7 @@ internal sealed partial class ClientConnection
             return;
         }
 
+        MarkAuthenticated();
         IShardDirectory shards = _context.Shards;
         IShardFeed? feed = null;
         if (request!.ShardCount == shards.TotalShards && request.ShardId >= shards.ShardStart && request.ShardId < shards.ShardEnd)

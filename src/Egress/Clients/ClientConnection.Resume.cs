@@ -33,12 +33,16 @@ internal sealed partial class ClientConnection
             return;
         }
 
+        // The bot's token proves the peer even when the session is gone (it may IDENTIFY next on this socket).
+        if (_context.Options.ValidateToken) MarkAuthenticated();
         if (!_context.Sessions.TryGet(sessionId.GetString()!, out ClientSession? session)
             || (!_context.Options.ValidateToken && !IdentifyRequest.TokenMatches(givenToken, session!.Token)))
         {
             SendInvalidSession();
             return;
         }
+
+        MarkAuthenticated();
 
         _state = ConnectionState.Starting;
         _startTask = ResumeAsync(session!, seq, _closing.Token);

@@ -37,8 +37,10 @@ internal sealed partial class ClientConnection
     private long _lastHeartbeat;
     private bool _heartbeatEnforced;
     private EgressWorker? _worker;
+    // TickCount64 by which a valid IDENTIFY or RESUME must have come; long.MaxValue once one has.
+    private long _authenticateBy;
 
-    public ClientConnection(EgressContext context, IDuplexPipe transport, TransportCompression compression)
+    public ClientConnection(EgressContext context, IDuplexPipe transport, TransportCompression compression, long acceptedAt)
     {
         _context = context;
         _transport = transport;
@@ -48,6 +50,7 @@ internal sealed partial class ClientConnection
         _message = new ArrayBufferWriter<byte>(Math.Min(context.Options.MaxClientPayloadBytes, 4096));
         _lastHeartbeat = Environment.TickCount64;
         _heartbeatEnforced = true;
+        _authenticateBy = acceptedAt + (long)context.Options.UnauthenticatedTimeout.TotalMilliseconds;
     }
 
     /// <summary>Where the connection is in its life.</summary>
@@ -129,6 +132,18 @@ internal sealed partial class ClientConnection
         Close(4009, $"session timed out: no heartbeat for {silent} ms (interval {_context.Options.HeartbeatIntervalMs} ms)",
             DisconnectReason.HeartbeatTimeout, keepSession: false);
     }
+
+    /// <summary>Called by the maintenance tick: closes a connection that has not authenticated in time.</summary>
+    public void CheckAuthenticated(long nowMs)
+    {
+        if (nowMs <= Volatile.Read(ref _authenticateBy) || IsCloseRequested) return;
+        Close(4003, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"not authenticated within {_context.Options.UnauthenticatedTimeout.TotalSeconds:0.###} s: send IDENTIFY or RESUME with the bot token"),
+            DisconnectReason.AuthenticationTimeout, keepSession: false);
+    }
+
+    /// <summary>A valid IDENTIFY or RESUME came: the unauthenticated deadline no longer applies to this connection.</summary>
+    private void MarkAuthenticated() => Volatile.Write(ref _authenticateBy, long.MaxValue);
 
     /// <summary>Called by the worker when it dropped this client.</summary>
     public void OnWorkerReleased() => _workerReleased.TrySetResult();

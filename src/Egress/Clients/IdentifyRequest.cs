@@ -75,10 +75,14 @@ internal sealed record IdentifyRequest(string Token, int ShardId, int ShardCount
     }
 
     /// <summary>Constant-time token check; a <c>Bot </c> prefix on either side is ignored.</summary>
+    /// <remarks>Compares SHA-256 digests, not the strings: FixedTimeEquals returns at once on a length mismatch, which
+    /// would tell a prober the token's length; digests are always 32 bytes.</remarks>
     public static bool TokenMatches(string given, string expected)
     {
-        byte[] a = Encoding.UTF8.GetBytes(StripBot(given));
-        byte[] b = Encoding.UTF8.GetBytes(StripBot(expected));
+        Span<byte> a = stackalloc byte[SHA256.HashSizeInBytes];
+        Span<byte> b = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(StripBot(given)), a);
+        SHA256.HashData(Encoding.UTF8.GetBytes(StripBot(expected)), b);
         return CryptographicOperations.FixedTimeEquals(a, b);
     }
 

@@ -33,6 +33,8 @@ internal enum DisconnectReason
     Replaced,
     /// <summary>The proxy is shutting down (1012).</summary>
     Shutdown,
+    /// <summary>No valid IDENTIFY or RESUME within the unauthenticated timeout (4003).</summary>
+    AuthenticationTimeout,
 }
 
 /// <summary>Label values for <see cref="DisconnectReason"/>.</summary>
@@ -42,7 +44,7 @@ internal static class DisconnectReasons
     [
         "client_close", "dropped", "backpressure", "overrun", "heartbeat_timeout", "rate_limited", "decode_error",
         "unknown_opcode", "not_authenticated", "authentication_failed", "already_authenticated", "invalid_shard",
-        "protocol_error", "replaced", "shutdown",
+        "protocol_error", "replaced", "shutdown", "authentication_timeout",
     ];
 
     /// <summary>Number of reasons.</summary>

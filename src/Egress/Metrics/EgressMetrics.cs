@@ -11,6 +11,7 @@ internal sealed class EgressMetrics
     private readonly Counter.Child[] _disconnects;
     private readonly Counter.Child[] _bytes;
     private readonly Counter.Child[] _droppedCommands;
+    private readonly Counter.Child[] _refused;
 
     public EgressMetrics(CollectorRegistry registry)
     {
@@ -27,7 +28,21 @@ internal sealed class EgressMetrics
         Counter dropped = factory.CreateCounter("gateway_client_commands_dropped_total",
             "Client commands not sent upstream because the shard's send limiter was full, by opcode.", ["op"]);
         _droppedCommands = [dropped.WithLabels("3"), dropped.WithLabels("4"), dropped.WithLabels("8"), dropped.WithLabels("31")];
+        OpenConnections = factory.CreateGauge("gateway_open_connections", "Open TCP connections on the client port, in any state (before the upgrade too).");
+        Counter refused = factory.CreateCounter("gateway_connections_refused_total",
+            "Connections on the client port ended before a WebSocket upgrade, by reason.", ["reason"]);
+        _refused = new Counter.Child[RefusalReasons.Count];
+        for (int i = 0; i < _refused.Length; i++) _refused[i] = refused.WithLabels(RefusalReasons.ToLabel((RefusalReason)i));
     }
+
+    /// <summary>Open TCP connections (set before a scrape).</summary>
+    public Gauge OpenConnections { get; }
+
+    /// <summary>Counts one connection refused before the upgrade.</summary>
+    public void Refused(RefusalReason reason) => _refused[(int)reason].Inc();
+
+    /// <summary>Refusals counted for a reason.</summary>
+    public double RefusedCount(RefusalReason reason) => _refused[(int)reason].Value;
 
     /// <summary>Sum of the clients' compressor native memory.</summary>
     public Gauge NativeBytes { get; }

@@ -71,6 +71,8 @@ internal sealed partial class ConfigValidator
         CheckUpstream(fields);
         ReadString(fields, "", "state_file", nullable: true, "a file path (e.g. \"state.bin\")", static s => s.Trim().Length > 0);
         ReadInteger(fields, "", "state_max_age_seconds", 1, 86_400, nullable: false);
+        ReadInteger(fields, "", "max_connections_per_ip", 1, 1_000_000, nullable: false);
+        ReadInteger(fields, "", "unauthenticated_timeout_seconds", 1, 3_600, nullable: false);
         return token;
     }
 

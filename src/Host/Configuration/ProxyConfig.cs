@@ -33,6 +33,8 @@ namespace GatewayProxy.Host.Configuration;
 /// <param name="Upstream">How the proxy talks to Discord; null means the defaults.</param>
 /// <param name="StateFile">Where sessions and cache are saved on SIGTERM and restored on start; null disables it.</param>
 /// <param name="StateMaxAgeSeconds">A state file older than this is ignored: its sessions are unlikely to resume and its cache is out of date.</param>
+/// <param name="MaxConnectionsPerIp">Most open connections one remote IP may hold on the client port; more get HTTP 429.</param>
+/// <param name="UnauthenticatedTimeoutSeconds">Time from TCP accept to a valid IDENTIFY or RESUME before the connection is closed (4003).</param>
 public sealed record ProxyConfig(
     [property: JsonPropertyName("log_level"), JsonConverter(typeof(LogLevelJsonConverter))] ProxyLogLevel LogLevel = ProxyLogLevel.Info,
     [property: JsonPropertyName("token")] string Token = "",
@@ -54,7 +56,9 @@ public sealed record ProxyConfig(
     [property: JsonPropertyName("session_ttl_seconds")] int SessionTtlSeconds = 120,
     UpstreamConfig? Upstream = null,
     [property: JsonPropertyName("state_file")] string? StateFile = null,
-    [property: JsonPropertyName("state_max_age_seconds")] int StateMaxAgeSeconds = 120)
+    [property: JsonPropertyName("state_max_age_seconds")] int StateMaxAgeSeconds = 120,
+    [property: JsonPropertyName("max_connections_per_ip")] int MaxConnectionsPerIp = 1024,
+    [property: JsonPropertyName("unauthenticated_timeout_seconds")] int UnauthenticatedTimeoutSeconds = 30)
 {
     /// <summary>Default per-shard ring size.</summary>
     public const int DefaultRingSize = 4096;

@@ -58,6 +58,8 @@ internal static class OptionsMapping
         Backpressure = config.Backpressure,
         SessionTtl = TimeSpan.FromSeconds(config.SessionTtlSeconds),
         ExternallyAccessibleUrl = config.ExternallyAccessibleUrl,
+        MaxConnectionsPerIp = config.MaxConnectionsPerIp,
+        UnauthenticatedTimeout = TimeSpan.FromSeconds(config.UnauthenticatedTimeoutSeconds),
         Metrics = metrics,
     };
 

@@ -160,8 +160,9 @@ internal sealed partial class GatewayConnection
         _ = Task.Delay(TimeSpan.FromSeconds(2)).ContinueWith(_ => Abort(), TaskScheduler.Default);
     }
 
-    /// <summary>Drops the TCP connection without a close frame; with <paramref name="midFrame"/> after half a frame.</summary>
-    public async Task DropAsync(bool midFrame)
+    /// <summary>Drops the TCP connection without a close frame; with <paramref name="midFrame"/> after part of a frame:
+    /// its first <paramref name="cutAt"/> bytes (clamped to 1..length-1; negative: the header and half the payload).</summary>
+    public async Task DropAsync(bool midFrame, int cutAt = -1)
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0)
         {
@@ -180,8 +181,10 @@ internal sealed partial class GatewayConnection
                 }
 
                 var ack = "{\"t\":null,\"s\":null,\"op\":11,\"d\":null}"u8;
-                WebSocketFrameWriter.WriteHeader(_output, WebSocketOpcode.Text, fin: true, ack.Length);
-                _output.Write(ack[..(ack.Length / 2)]);
+                var frame = new ArrayBufferWriter<byte>(64);
+                WebSocketFrameWriter.WriteFrame(frame, WebSocketOpcode.Text, ack);
+                var length = cutAt < 0 ? frame.WrittenCount - (ack.Length / 2) - 1 : Math.Clamp(cutAt, 1, frame.WrittenCount - 1);
+                _output.Write(frame.WrittenSpan[..length]);
                 await _output.FlushAsync().ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException)

@@ -30,6 +30,11 @@ internal static class RestApi
             return Ok(new JsonObject { ["url"] = simulator.GatewayUrlString });
         }
 
+        if (simulator.TakeGatewayBotFailure(out var failure))
+        {
+            return Error(failure, failure switch { 500 => "Internal Server Error", 502 => "Bad Gateway", 503 => "Service Unavailable", 504 => "Gateway Timeout", _ => "Error" });
+        }
+
         var authorization = request.GetHeader("Authorization");
         if (authorization is null || !authorization.StartsWith("Bot ", StringComparison.Ordinal)
             || !Gateway.IdentifyRequest.TokenMatches(authorization, simulator.Options.Token))

@@ -26,6 +26,8 @@ public class SampleConfigTests
         Assert.Equal("https://discord.com/api/v10", config.Upstream.ApiBaseUrl);
         Assert.True(config.ValidateToken);
         Assert.Equal(300, config.StateMaxAgeSeconds);
+        Assert.Equal(1024, config.MaxConnectionsPerIp);
+        Assert.Equal(30, config.UnauthenticatedTimeoutSeconds);
     }
 
     [Fact]

@@ -15,13 +15,17 @@ internal sealed class ProxyFixture : IAsyncDisposable
 {
     public static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(60);
 
+    // Per shard, what earlier Simulator instances sent (RestartSimulatorAsync): the ring holds it before the current one's.
+    private readonly Dictionary<int, List<SentDispatch>> _history = [];
+
     private ProxyFixture(DiscordSimulator simulator, ProxyHost proxy)
     {
         Simulator = simulator;
         Proxy = proxy;
     }
 
-    public DiscordSimulator Simulator { get; }
+    /// <summary>The simulated Discord now serving (a new instance after <see cref="RestartSimulatorAsync"/>).</summary>
+    public DiscordSimulator Simulator { get; private set; }
 
     public ProxyHost Proxy { get; }
 
@@ -31,7 +35,16 @@ internal sealed class ProxyFixture : IAsyncDisposable
 
     public int ShardCount => Simulator.Options.ShardCount;
 
-    public static async Task<ProxyFixture> StartAsync(Action<SimulatorOptions>? simulator = null, string extraConfig = "")
+    /// <summary>Starts a Simulator and the proxy in front of it; waits until every shard is ready.</summary>
+    /// <param name="simulator">Simulator options.</param>
+    /// <param name="extraConfig">Raw JSON members appended to config.json (start with a comma).</param>
+    /// <param name="log">Where the proxy logs (default: nowhere).</param>
+    /// <param name="beforeProxy">Runs after the Simulator started, before the proxy does (arm REST faults).</param>
+    /// <param name="tuneIngress">Adjusts Ingress options beyond config.json.</param>
+    /// <param name="tuneEgress">Adjusts Egress options beyond config.json.</param>
+    public static async Task<ProxyFixture> StartAsync(Action<SimulatorOptions>? simulator = null, string extraConfig = "", ProxyLog? log = null,
+        Action<DiscordSimulator>? beforeProxy = null, Action<GatewayProxy.Ingress.IngressOptions>? tuneIngress = null,
+        Action<GatewayProxy.Egress.EgressOptions>? tuneEgress = null)
     {
         DiscordSimulator sim = await SimulatorClients.StartAsync(o =>
         {
@@ -53,8 +66,13 @@ internal sealed class ProxyFixture : IAsyncDisposable
                 }
                 """;
             ProxyConfig config = ConfigLoader.LoadFromJson(json, "test-config.json", _ => null) with { Port = 0 };
-            var log = new ProxyLog(TextWriter.Null, TextWriter.Null, ProxyLogLevel.Warn);
-            ProxyHost proxy = await ProxyHost.StartAsync(config, log, tuneIngress: o => o.IdentifyInterval = TimeSpan.FromMilliseconds(50));
+            log ??= new ProxyLog(TextWriter.Null, TextWriter.Null, ProxyLogLevel.Warn);
+            beforeProxy?.Invoke(sim);
+            ProxyHost proxy = await ProxyHost.StartAsync(config, log, tuneIngress: o =>
+            {
+                o.IdentifyInterval = TimeSpan.FromMilliseconds(50);
+                tuneIngress?.Invoke(o);
+            }, tuneEgress: tuneEgress);
             var fixture = new ProxyFixture(sim, proxy);
             await fixture.WaitUntilAsync(() => proxy.Shards.Shards.All(s => s.IsReady), "every shard ready");
             return fixture;
@@ -67,8 +85,9 @@ internal sealed class ProxyFixture : IAsyncDisposable
     }
 
     /// <summary>Connects through the proxy, identifies for <paramref name="shard"/> and reads READY and every guild answer.</summary>
-    public Task<ProxyClient> ConnectIdentifiedAsync(int shard, TransportCompression compression = TransportCompression.None, long intents = SimulatorClients.AllUsefulIntents, string extra = "") =>
-        ConnectIdentifiedAsync(ProxyUrl, Token, shard, ShardCount, compression, intents, extra);
+    public Task<ProxyClient> ConnectIdentifiedAsync(int shard, TransportCompression compression = TransportCompression.None, long intents = SimulatorClients.AllUsefulIntents, string extra = "",
+        Uri? via = null) =>
+        ConnectIdentifiedAsync(via ?? ProxyUrl, Token, shard, ShardCount, compression, intents, extra);
 
     /// <summary>Connects to the proxy at <paramref name="proxyUrl"/>, identifies for <paramref name="shard"/> and reads READY and every guild answer.</summary>
     public static async Task<ProxyClient> ConnectIdentifiedAsync(Uri proxyUrl, string token, int shard, int shardCount, TransportCompression compression = TransportCompression.None, long intents = SimulatorClients.AllUsefulIntents, string extra = "")
@@ -131,6 +150,34 @@ internal sealed class ProxyFixture : IAsyncDisposable
                 Assert.Fail($"event {i} ({sent[i].Type}) differs:\nsent     {Encoding.UTF8.GetString(expected.WrittenSpan)}\nreceived {received[i]}");
             }
         }
+    }
+
+    /// <summary>Stops the Simulator entirely (every connection dropped, every session forgotten) and starts a fresh one with
+    /// the same options on the same port, as a Discord-side restart looks to the proxy.</summary>
+    public async Task RestartSimulatorAsync()
+    {
+        DiscordSimulator old = Simulator;
+        for (int shard = 0; shard < old.Options.ShardCount; shard++)
+        {
+            if (!_history.TryGetValue(shard, out List<SentDispatch>? list)) _history[shard] = list = [];
+            list.AddRange(old.GetSentDispatches(shard));
+        }
+
+        SimulatorOptions options = old.Options;
+        options.Port = old.Port;
+        // Same data, new session ids: a real restart never reissues the ids it forgot.
+        options.SessionIdSeed = unchecked((options.SessionIdSeed ?? options.Seed) * 7919 + 1);
+        await old.DisposeAsync();
+        Simulator = await DiscordSimulator.StartAsync(options);
+    }
+
+    /// <summary>Every dispatch sent on <paramref name="shard"/> by every Simulator instance of this fixture, in order: what the
+    /// proxy's ring holds, position for position.</summary>
+    public List<SentDispatch> AllSentDispatches(int shard)
+    {
+        var all = _history.TryGetValue(shard, out List<SentDispatch>? earlier) ? new List<SentDispatch>(earlier) : [];
+        all.AddRange(Simulator.GetSentDispatches(shard));
+        return all;
     }
 
     public async Task WaitUntilAsync(Func<bool> condition, string what)

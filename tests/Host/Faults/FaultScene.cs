@@ -1,0 +1,334 @@
+using System.Text;
+using GatewayProxy.Host.Logging;
+using GatewayProxy.Ingress;
+using GatewayProxy.Protocol.Gateway;
+using GatewayProxy.Simulator;
+using GatewayProxy.Tests.Host.EndToEnd;
+using GatewayProxy.Tests.Ingress;
+using GatewayProxy.Tests.Support;
+using Xunit;
+
+namespace GatewayProxy.Tests.Host.Faults;
+
+/// <summary>A proxy in front of a faulty Simulator with clients that come, go, drop and resume; and the end-of-test check
+/// that every client got exactly the Simulator's dispatches after its snapshot, in order, with its sequence rising by one.</summary>
+internal sealed class FaultScene : IAsyncDisposable
+{
+    private readonly List<TrackedClient> _clients = [];
+
+    private readonly StringWriter _log;
+    private readonly TextWriter _logWriter;
+
+    private FaultScene(ProxyFixture fixture, int seed, StringWriter log, TextWriter logWriter)
+    {
+        Fixture = fixture;
+        Random = new Random(seed);
+        _log = log;
+        _logWriter = logWriter;
+    }
+
+    public ProxyFixture Fixture { get; }
+
+    public DiscordSimulator Simulator => Fixture.Simulator;
+
+    /// <summary>The scenario's only source of randomness: a run is repeatable from its seed.</summary>
+    public Random Random { get; }
+
+    public IReadOnlyList<TrackedClient> Clients => _clients;
+
+    public static async Task<FaultScene> StartAsync(int seed, Action<SimulatorOptions>? simulator = null, Action<DiscordSimulator>? beforeProxy = null)
+    {
+        // The proxy's log, for failure messages: what the shards went through.
+        var log = new StringWriter();
+        // Synchronized writers lock on themselves: reading under that lock never sees a half-written line.
+        TextWriter logWriter = TextWriter.Synchronized(log);
+        ProxyFixture fixture = await ProxyFixture.StartAsync(o =>
+            {
+                o.Seed = seed;
+                simulator?.Invoke(o);
+            },
+            extraConfig: ", \"ring_size\": 16384",
+            log: new ProxyLog(logWriter, logWriter, ProxyLogLevel.Info),
+            beforeProxy: beforeProxy,
+            tuneIngress: o =>
+            {
+                o.ReidentifyDelay = (TimeSpan.Zero, TimeSpan.FromMilliseconds(50));
+                o.MaxReconnectDelay = TimeSpan.FromMilliseconds(250);
+                o.RestRetryDelay = TimeSpan.FromMilliseconds(20);
+            },
+            // Clients here do not heartbeat; a slow box must not turn that into a 4009.
+            tuneEgress: o => o.HeartbeatGrace = TimeSpan.FromMinutes(10));
+        return new FaultScene(fixture, seed, log, logWriter);
+    }
+
+    public Shard ShardOf(int shard) => Fixture.Proxy.Shards.GetShard(shard)!;
+
+    /// <summary>Polls until <paramref name="condition"/> holds; on timeout fails with what was awaited, the shards' states
+    /// and the end of the proxy's log.</summary>
+    public async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(ProxyFixture.WaitLimit);
+        while (!condition())
+        {
+            if (timeout.IsCancellationRequested)
+            {
+                string states = string.Join("; ", Fixture.Proxy.Shards.Shards.Select(s => $"shard {s.Id} {s.Status}"));
+                string log;
+                lock (_logWriter) log = _log.ToString();
+                Assert.Fail($"timed out waiting for {what} ({states}; Simulator identifies {Simulator.IdentifyCount}, resumes {Simulator.ResumeCount})\n"
+                    + string.Join('\n', log.Split('\n').TakeLast(40)));
+            }
+
+            await Task.Delay(10, CancellationToken.None);
+        }
+    }
+
+    /// <summary>A new client on <paramref name="shard"/>, identified, its READY burst read.</summary>
+    public async Task<TrackedClient> ConnectAsync(int shard)
+    {
+        long floor = ShardOf(shard).Cache.Position;
+        ProxyClient client = await Fixture.ConnectIdentifiedAsync(shard);
+        var tracked = new TrackedClient(shard, client, floor, ShardOf(shard).Ring.Cursor);
+        _clients.Add(tracked);
+        return tracked;
+    }
+
+    /// <summary>A client on <paramref name="shard"/> behind a relay that then stops reading: to the proxy, a bot that stalls.</summary>
+    public async Task<TrackedClient> ConnectStallingAsync(int shard)
+    {
+        PausableRelay relay = PausableRelay.Start(Fixture.Proxy.LocalEndPoint);
+        long floor = ShardOf(shard).Cache.Position;
+        ProxyClient client = await Fixture.ConnectIdentifiedAsync(shard, via: relay.Url);
+        var tracked = new TrackedClient(shard, client, floor, ShardOf(shard).Ring.Cursor) { Relay = relay };
+        _clients.Add(tracked);
+        relay.SetPaused(true);
+        return tracked;
+    }
+
+    /// <summary>Drops a client's TCP connection without a close frame and RESUMEs its session on a new one at the last
+    /// sequence it received.</summary>
+    public async Task DropAndResumeAsync(TrackedClient client)
+    {
+        client.Client.Abort();
+        await client.CollectAsync(until: null);
+        long seq = client.Client.LastSeq ?? client.FirstLiveSeq - 1;
+        await client.DisposeConnectionAsync();
+        RawGatewayClient next = await RawGatewayClient.ConnectAsync(Fixture.ProxyUrl);
+        Assert.Equal(10, (await next.ReceiveAsync(ProxyFixture.WaitLimit)).Op);
+        await next.ResumeAsync(Fixture.Token, client.SessionId, seq);
+        client.Client = next;
+        client.Resumes++;
+        // The replay, then RESUMED (left out of Live); INVALID_SESSION fails the test.
+        (GatewayMessage resumed, List<GatewayMessage> replay) = await next.ReceiveUntilAsync(m => m.Type == "RESUMED" || m.Op == 9, ProxyFixture.WaitLimit);
+        int before = client.Live.Count;
+        client.Live.AddRange(replay.Where(m => m.Op == 0));
+        client.ResumePoints.Add((before, seq, client.Live.Count - before));
+        if (resumed.Op == 0) client.Resumed.Add((client.Live.Count, resumed.Seq));
+        Assert.Equal(Array.Empty<string>(), replay.Where(m => m.Op == 9).Select(m => m.ToString()));
+    }
+
+    /// <summary>Closes a client with 1000 (its session ends); what it got until then must still be a gapless run.</summary>
+    public async Task LeaveAsync(TrackedClient client)
+    {
+        await client.Client.CloseAsync(1000, "bye");
+        await client.CollectAsync(until: null);
+        await client.DisposeConnectionAsync();
+        client.Left = true;
+    }
+
+    /// <summary>Emits events on a shard; returns once the Simulator queued them.</summary>
+    public Task EmitAsync(int shard, int count) => Simulator.EmitEventsAsync(shard, count);
+
+    /// <summary>Waits until the proxy's ring holds every dispatch the Simulator sent on <paramref name="shard"/>.</summary>
+    public Task WaitCaughtUpAsync(int shard) =>
+        WaitUntilAsync(() => ShardOf(shard).Ring.Cursor + 1 >= Fixture.AllSentDispatches(shard).Count,
+            $"shard {shard}'s ring to hold every dispatch the Simulator sent");
+
+    /// <summary>The end-of-test invariant, after a last batch of events on every shard.</summary>
+    public async Task AssertEveryClientGotExactlyTheSimulatorsDispatchesAsync()
+    {
+        for (int shard = 0; shard < Fixture.ShardCount; shard++)
+        {
+            await Simulator.WaitForSessionAsync(shard);
+            await EmitAsync(shard, 10);
+            await WaitCaughtUpAsync(shard);
+            AssertRingIsTheSimulatorsStream(shard);
+        }
+
+        foreach (TrackedClient client in _clients)
+        {
+            // The stalling client reads again: it must catch up completely, or have been told with 4000.
+            client.Relay?.SetPaused(false);
+        }
+
+        foreach (TrackedClient client in _clients)
+        {
+            List<(long Position, SentDispatch Sent)> relayable = Relayable(Fixture.AllSentDispatches(client.Shard));
+            if (!client.Left)
+            {
+                // Where its run starts fixes how long it must be: read exactly that many (payloads can repeat across a
+                // Simulator restart, so "until the last one" would stop early), then prove nothing more is queued.
+                if (client.Live.Count == 0) await client.CollectAsync(_ => true);
+                if (client.Live.Count == 0)
+                {
+                    Assert.True(client.CutWith == 4000, $"a client of shard {client.Shard} got no live event and no 4000 (cut with {client.CutWith})");
+                    client.Left = true;
+                    continue;
+                }
+
+                int start = FindStart(client, relayable, FirstSeq(client));
+                int total = relayable.Count - start;
+                if (client.Live.Count < total)
+                {
+                    try
+                    {
+                        await client.CollectAsync(_ => client.Live.Count >= total);
+                    }
+                    catch (TimeoutException)
+                    {
+                        client.Left = true;
+                        AssertGaplessRun(client, relayable);
+                        Assert.Fail($"missing: {string.Join(", ", relayable.Skip(start + client.Live.Count).Select(r => $"{r.Sent.Type} s={r.Sent.Seq} at {r.Position} of {r.Sent.SessionId[..6]}"))}; "
+                            + $"cache at {ShardOf(client.Shard).Cache.Position}; resumes {string.Join(",", client.ResumePoints)}; " +$"client of shard {client.Shard}{(client.Relay is null ? "" : " (the stalling one)")} stopped at {client.Live.Count} of {total} events "
+                            + $"after its snapshot; lag {ShardOf(client.Shard).Ring.Cursor}, proxy clients {Fixture.Proxy.Server.ConnectedClients}");
+                    }
+                }
+                if (client.CutWith is { } code)
+                {
+                    Assert.True(code == 4000, $"the stalling client was cut with {code}, wanted 4000 (too far behind)");
+                    client.Left = true;
+                    AssertGaplessRun(client, relayable);
+                    continue;
+                }
+
+                await client.Client.HeartbeatAsync();
+                (GatewayMessage _, List<GatewayMessage> extra) = await client.Client.ReceiveUntilAsync(m => m.Op == 11, ProxyFixture.WaitLimit);
+                Assert.True(extra.Count == 0, $"shard {client.Shard}: {extra.Count} dispatches after the Simulator's last, first {extra.FirstOrDefault()}");
+            }
+
+            AssertGaplessRun(client, relayable);
+        }
+    }
+
+    /// <summary>Closes every client with 1000 and waits until the proxy holds no client connection, session or socket.</summary>
+    public async Task AssertEverythingReleasedAsync()
+    {
+        foreach (TrackedClient client in _clients)
+        {
+            if (!client.Left) await LeaveAsync(client);
+            if (client.Relay is not null) await client.Relay.DisposeAsync();
+        }
+
+        GatewayProxy.Egress.ProxyServer server = Fixture.Proxy.Server;
+        int port = Fixture.Proxy.LocalEndPoint.Port;
+        await WaitUntilAsync(() => server.OpenConnections == 0 && server.ConnectedClients == 0 && server.SessionCount == 0
+            && SocketCensus.OwnedConnections(localPort: port) == 0,
+            $"the proxy to release everything: {server.OpenConnections} open, {server.ConnectedClients} clients, {server.SessionCount} sessions, "
+            + $"{SocketCensus.OwnedConnections(localPort: port)} sockets");
+        // Upstream: exactly one live connection per shard, none leaked by the reconnects.
+        int upstreamPort = Simulator.Port;
+        await WaitUntilAsync(() => SocketCensus.OwnedConnections(remotePort: upstreamPort) == Fixture.ShardCount,
+            $"one upstream socket per shard, found {SocketCensus.OwnedConnections(remotePort: upstreamPort)}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (TrackedClient client in _clients)
+        {
+            await client.DisposeConnectionAsync();
+            if (client.Relay is not null) await client.Relay.DisposeAsync();
+        }
+
+        await Fixture.DisposeAsync();
+    }
+
+    private void AssertRingIsTheSimulatorsStream(int shard)
+    {
+        List<SentDispatch> sent = Fixture.AllSentDispatches(shard);
+        List<byte[]> ring = IngressTestKit.RingPayloads(ShardOf(shard).Ring);
+        Assert.True(sent.Count == ring.Count, $"shard {shard}: the ring holds {ring.Count} dispatches, the Simulator sent {sent.Count}");
+        for (int i = 0; i < sent.Count; i++)
+        {
+            Assert.True(sent[i].Payload.AsSpan().SequenceEqual(ring[i]), $"shard {shard}: ring[{i}] is not the Simulator's {sent[i].Type} s={sent[i].Seq}");
+        }
+    }
+
+    private static List<(long, SentDispatch)> Relayable(List<SentDispatch> sent)
+    {
+        var list = new List<(long, SentDispatch)>(sent.Count);
+        for (int i = 0; i < sent.Count; i++)
+        {
+            if (sent[i].Type is not ("READY" or "RESUMED")) list.Add((i, sent[i]));
+        }
+
+        return list;
+    }
+
+    private static void AssertGaplessRun(TrackedClient client, List<(long Position, SentDispatch Sent)> relayable)
+    {
+        string who = $"client {client.SessionId[..8]} of shard {client.Shard} (resumes at {string.Join(", ", client.ResumePoints)}{(client.Left ? ", left" : "")}; "
+            + $"live s {string.Join(",", client.Live.Select(m => m.Seq))})";
+        Assert.True(client.Live.Count > 0 || client.Left, who + " received no live event");
+        if (client.Live.Count == 0) return;
+
+        // Client sequences: +1 per event, and RESUMED takes one too (Discord sends it with the next s).
+        var seqs = new long[client.Live.Count];
+        long next = client.FirstLiveSeq;
+        int resumedIndex = 0;
+        for (int i = 0; i < seqs.Length; i++)
+        {
+            while (resumedIndex < client.Resumed.Count && client.Resumed[resumedIndex].Before == i)
+            {
+                Assert.True(client.Resumed[resumedIndex].Seq == next, $"{who}: RESUMED before event {i} has s = {client.Resumed[resumedIndex].Seq}, wanted {next}");
+                next++;
+                resumedIndex++;
+            }
+
+            seqs[i] = next++;
+        }
+
+        int start = FindStart(client, relayable, seqs[0]);
+        Assert.True(start >= 0, $"{who}: its first live event {client.Live[0]} is not a dispatch the Simulator sent after its snapshot");
+        int firstAfterCeiling = relayable.FindIndex(r => r.Position > client.SnapshotCeiling);
+        Assert.True(firstAfterCeiling < 0 || start <= firstAfterCeiling, $"{who}: events between its snapshot and its first live event were skipped");
+
+        for (int i = 0; i < client.Live.Count; i++)
+        {
+            Assert.True(start + i < relayable.Count, $"{who}: received {client.Live.Count - i} events more than the Simulator sent");
+            long seq = seqs[i];
+            Assert.True(client.Live[i].Seq == seq, $"{who}: event {i} has s = {client.Live[i].Seq}, wanted {seq}");
+            byte[] expected = Splice(relayable[start + i].Sent.Payload, seq);
+            if (!expected.AsSpan().SequenceEqual(client.Live[i].Json))
+            {
+                Assert.Fail($"{who}: event {i} differs:\nsent     {Encoding.UTF8.GetString(expected)}\nreceived {client.Live[i]}");
+            }
+        }
+
+        if (!client.Left) Assert.Equal(relayable.Count - start, client.Live.Count);
+    }
+
+    /// <summary>The client sequence of its first live event: after READY and the burst, and after a RESUMED that came first.</summary>
+    private static long FirstSeq(TrackedClient client)
+    {
+        long seq = client.FirstLiveSeq;
+        foreach ((int before, long? _) in client.Resumed)
+        {
+            if (before == 0) seq++;
+        }
+
+        return seq;
+    }
+
+    /// <summary>The index in <paramref name="relayable"/> of the client's first live event: the first one after its snapshot,
+    /// whose position lies in [floor, ceiling]; -1 when none matches.</summary>
+    private static int FindStart(TrackedClient client, List<(long Position, SentDispatch Sent)> relayable, long firstSeq) =>
+        relayable.FindIndex(r => r.Position > client.SnapshotFloor && Splice(r.Sent.Payload, firstSeq).AsSpan().SequenceEqual(client.Live[0].Json));
+
+    private static byte[] Splice(byte[] payload, long seq)
+    {
+        Assert.True(EnvelopeScanner.TryScan(payload, out Envelope envelope, out _));
+        var output = new System.Buffers.ArrayBufferWriter<byte>(payload.Length + 8);
+        SequenceSplice.Write(output, payload, envelope, seq);
+        return output.WrittenSpan.ToArray();
+    }
+}
