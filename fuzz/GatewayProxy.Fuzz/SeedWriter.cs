@@ -27,6 +27,9 @@ public static class SeedWriter
         """{"t":null,"s":null,"op":7,"d":null,"op":7}""",
         """{"t":"PRESENCE_UPDATE","s":9223372036854775807,"op":0,"d":"\ud83d\ude00"}""",
         """{"op":0,"t":"MESSAGE_DELETE","s":-1,"d":{}}""",
+        // Lone surrogates: valid JSON to a byte scanner, but System.Text.Json throws when it decodes them (the oracle abstains).
+        """{"op":0,"\ud800":1,"t":"\udc00X","s":3,"d":"\ud800"}""",
+        """{"t":"\ud83d","s":null,"op":0,"d":{"\udfff":"\ud800\u0041"}}""",
     ];
 
     /// <summary>Writes every target's seeds under <paramref name="root"/> (one folder per target).</summary>
