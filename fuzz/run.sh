@@ -14,7 +14,7 @@
 # What it does: installs Debian's afl++ if afl-fuzz is missing and the dotnet tool SharpFuzz.CommandLine 2.3.0
 # (--tool-path under outdir, no global install); publishes fuzz/GatewayProxy.Fuzz; instruments
 # GatewayProxy.Protocol.dll with sharpfuzz; runs afl-fuzz on fuzz/corpus/<target> with SharpFuzz's in-process
-# fork server (`dotnet GatewayProxy.Fuzz.dll <target>`). A crash found is an input in findings/default/crashes/:
+# fork server (`dotnet GatewayProxy.Fuzz.dll <target>`), with fuzz/dictionaries/<target>.dict when there is one. A crash found is an input in findings/default/crashes/:
 # replay it with `dotnet <outdir>/bin/GatewayProxy.Fuzz.dll <target> --replay <file>`, minimize it, and add it to
 # fuzz/regressions/<target>/ (tests/Fuzz/CorpusReplayTests.cs replays those in CI).
 set -euo pipefail
@@ -69,7 +69,9 @@ export AFL_FORKSRV_INIT_TMOUT=60000            # .NET start-up under load can ta
 
 echo "== afl-fuzz $target for ${seconds}s (nice $nice_level), findings in $findings"
 start=$(date +%s)
-nice -n "$nice_level" afl-fuzz -i "$repo/fuzz/corpus/$target" -o "$findings" -V "$seconds" -t "$timeout_ms" -m none \
+dictionary=()
+[[ -f "$repo/fuzz/dictionaries/$target.dict" ]] && dictionary=(-x "$repo/fuzz/dictionaries/$target.dict")
+nice -n "$nice_level" afl-fuzz -i "$repo/fuzz/corpus/$target" -o "$findings" "${dictionary[@]}" -V "$seconds" -t "$timeout_ms" -m none \
   -- dotnet "$bin/GatewayProxy.Fuzz.dll" "$target" > "$out/afl.log" 2>&1 || {
   echo "afl-fuzz failed; last lines of $out/afl.log:" >&2; tail -30 "$out/afl.log" >&2; exit 1; }
 wall=$(( $(date +%s) - start ))
