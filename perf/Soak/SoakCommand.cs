@@ -55,6 +55,7 @@ internal static class SoakCommand
             // The simulator's own records (sends, replay buffers for resume) must not grow in a soak and pass for the proxy's memory.
             RecordLimit = 5000,
             ReplayBufferSize = 2000,
+            SteadyState = true, // creates outweigh deletes by default: the guilds (and so the proxy's cache) would grow all run
         });
         string json = $$"""
             {
@@ -104,7 +105,7 @@ internal static class SoakCommand
         using var timer = new PeriodicTimer(every);
         do
         {
-            SoakSample sample = SoakSample.Take(clock, proxy.Server, workload, samples.Count);
+            SoakSample sample = SoakSample.Take(clock, proxy, workload, samples.Count);
             samples.Add(sample);
             Console.WriteLine(sample.ToCsv());
         }
@@ -114,7 +115,7 @@ internal static class SoakCommand
         simulator.SetRate(0);
         string summary = string.Create(
             CultureInfo.InvariantCulture,
-            $"Workload: {Shards} shards × 20 guilds, {rate} events/s per shard, 1 steady client per shard (heartbeating), {churn} churn workers (identify+close, identify+drop, resume, stall 2–9 s, leave before identify); proxy heartbeat 5 s, session TTL 20 s. Result: {workload.SteadyEvents} events read by steady clients ({workload.SteadyReconnects} steady reconnects), {workload.Actions} churn actions ({workload.Resumed} resumes, {workload.Failures} ended by the proxy cutting the client or a limit). Process-wide figures: proxy, simulator and clients share the process.");
+            $"Workload: {Shards} shards × 20 guilds, {rate} events/s per shard, 1 steady client per shard (heartbeating), {churn} churn workers (identify+close, identify+drop, resume, stall 5–20 s: past the 12.5 s heartbeat deadline about half the time, leave before identify); proxy heartbeat 5 s, session TTL 20 s. Result: {workload.SteadyEvents} events read by steady clients ({workload.SteadyReconnects} steady reconnects), {workload.Actions} churn actions ({workload.Resumed} resumes, {workload.Failures} ended by the proxy cutting the client or a limit). Process-wide figures: proxy, simulator and clients share the process.");
         string verdict = SoakReport.Write(output, samples, command, summary);
         Console.WriteLine(summary);
         Console.WriteLine(verdict);

@@ -11,10 +11,14 @@ internal sealed class SoakWorkload
 {
     private static readonly TimeSpan ActionLimit = TimeSpan.FromSeconds(30);
 
+    /// <summary>Older remembered sessions are not tried: the soak runs the proxy with a 20 s session TTL.</summary>
+    private static readonly TimeSpan ResumableFor = TimeSpan.FromSeconds(15);
+
     private readonly Uri _url;
     private readonly string _token;
     private readonly int _shards;
-    private readonly ConcurrentQueue<(string Session, long Seq)> _resumable = new();
+    // Newest first: a session is resumable only within the proxy's session TTL, so the freshest is the one to try.
+    private readonly ConcurrentStack<(string Session, long Seq, long Ticks)> _resumable = new();
     private long _steadyEvents;
     private long _steadyReconnects;
     private long _actions;
@@ -107,7 +111,7 @@ internal sealed class SoakWorkload
                         await ResumeAsync(limit.Token);
                         break;
                     case 3:
-                        await StallAsync(shard, TimeSpan.FromSeconds(2 + random.Next(8)), limit.Token);
+                        await StallAsync(shard, TimeSpan.FromSeconds(5 + random.Next(16)), limit.Token);
                         break;
                     case 4:
                         await LeaveBeforeIdentifyAsync(limit.Token);
@@ -152,11 +156,16 @@ internal sealed class SoakWorkload
 
     private async Task ResumeAsync(CancellationToken ct)
     {
-        if (!_resumable.TryDequeue(out (string Session, long Seq) entry))
+        (string Session, long Seq, long Ticks) entry;
+        do
         {
-            await LeaveBeforeIdentifyAsync(ct);
-            return;
+            if (!_resumable.TryPop(out entry))
+            {
+                await LeaveBeforeIdentifyAsync(ct);
+                return;
+            }
         }
+        while (Environment.TickCount64 - entry.Ticks > (long)ResumableFor.TotalMilliseconds);
 
         await using SoakClient client = await SoakClient.ConnectAsync(_url, ct);
         if (await client.ResumeAsync(_token, entry.Session, entry.Seq, ct))
@@ -189,9 +198,14 @@ internal sealed class SoakWorkload
 
     private void Remember(SoakClient client)
     {
-        if (client.SessionId is { } session && _resumable.Count < 32)
+        if (client.SessionId is { } session)
         {
-            _resumable.Enqueue((session, client.LastSeq));
+            if (_resumable.Count >= 32)
+            {
+                _resumable.Clear();
+            }
+
+            _resumable.Push((session, client.LastSeq, Environment.TickCount64));
         }
     }
 }
