@@ -1,11 +1,5 @@
 namespace GatewayProxy.Fuzz.Harnesses;
 
-/// <summary>One fuzz target: a name (the corpus folder and the command-line argument) and its harness body.</summary>
-public sealed record FuzzTarget(string Name, string Description, FuzzBody Run);
-
-/// <summary>A harness body: runs one input; throws only when it finds a bug.</summary>
-public delegate void FuzzBody(ReadOnlySpan<byte> input);
-
 /// <summary>Every harness, by name; shared by the AFL entry point and the corpus replay tests.</summary>
 public static class FuzzTargets
 {
