@@ -30,9 +30,28 @@ public static class FrameReaderHarness
         byte options = input[0];
         byte seed = input[1];
         byte[] stream = input[2..].ToArray();
+        CheckUtf8Validator(stream, seed);
         ulong whole = Feed(options, stream, chunkSeed: -1);
         ulong chunked = Feed(options, stream, seed);
         FuzzFailureException.Check(whole == chunked, "whole and chunked feeding disagree");
+    }
+
+    /// <summary>
+    /// The reader's streaming UTF-8 validator, fed the same bytes in seeded chunks, must agree with the runtime's
+    /// validator both ways: a false accept lets bad text through, a false reject cuts a good client.
+    /// </summary>
+    private static void CheckUtf8Validator(byte[] bytes, byte seed)
+    {
+        var validator = default(Utf8StreamValidator);
+        bool valid = true;
+        int step = 1 + (seed % 5);
+        for (int offset = 0; offset < bytes.Length && valid; offset += step)
+        {
+            valid = validator.Append(bytes.AsSpan(offset, Math.Min(step, bytes.Length - offset)));
+        }
+
+        valid &= validator.IsComplete;
+        FuzzFailureException.Check(valid == Utf8.IsValid(bytes), $"streaming UTF-8 validator says {valid}, Utf8.IsValid says {!valid}");
     }
 
     private static WebSocketMessageReader CreateReader(byte options, out int limit)
