@@ -45,15 +45,19 @@ if [[ ! -x "$tools/sharpfuzz" ]]; then
 fi
 
 bin="$out/bin"
-echo "== publishing the harness into $bin"
-rm -rf "$bin"
-# Two campaigns started together would build the same obj/ folder at once (and one got an uninstrumented DLL): serialize.
-(
-  flock 9
-  dotnet publish "$repo/fuzz/GatewayProxy.Fuzz/GatewayProxy.Fuzz.csproj" -c Release -o "$bin" -v quiet -nologo >/dev/null
-) 9>/tmp/gatewayproxy-fuzz-publish.lock
-echo "== instrumenting GatewayProxy.Protocol.dll"
-"$tools/sharpfuzz" "$bin/GatewayProxy.Protocol.dll"
+publish() {
+  echo "== publishing the harness into $bin"
+  rm -rf "$bin"
+  # Two campaigns started together would build the same obj/ folder at once (and one got an uninstrumented DLL): serialize.
+  # A `dotnet build` of the fuzz project running meanwhile (outside this lock) can do the same: avoid it.
+  (
+    flock 9
+    dotnet publish "$repo/fuzz/GatewayProxy.Fuzz/GatewayProxy.Fuzz.csproj" -c Release -o "$bin" -v quiet -nologo >/dev/null
+  ) 9>/tmp/gatewayproxy-fuzz-publish.lock
+  echo "== instrumenting GatewayProxy.Protocol.dll"
+  "$tools/sharpfuzz" "$bin/GatewayProxy.Protocol.dll"
+}
+publish
 
 findings="$out/findings"
 if [[ "${RESUME:-0}" != "1" ]]; then
@@ -71,9 +75,22 @@ echo "== afl-fuzz $target for ${seconds}s (nice $nice_level), findings in $findi
 start=$(date +%s)
 dictionary=()
 [[ -f "$repo/fuzz/dictionaries/$target.dict" ]] && dictionary=(-x "$repo/fuzz/dictionaries/$target.dict")
-nice -n "$nice_level" afl-fuzz -i "$repo/fuzz/corpus/$target" -o "$findings" "${dictionary[@]}" -V "$seconds" -t "$timeout_ms" -m none \
-  -- dotnet "$bin/GatewayProxy.Fuzz.dll" "$target" > "$out/afl.log" 2>&1 || {
-  echo "afl-fuzz failed; last lines of $out/afl.log:" >&2; tail -30 "$out/afl.log" >&2; exit 1; }
+fuzz() {
+  nice -n "$nice_level" afl-fuzz -i "$repo/fuzz/corpus/$target" -o "$findings" "${dictionary[@]}" -V "$seconds" -t "$timeout_ms" -m none \
+    -- dotnet "$bin/GatewayProxy.Fuzz.dll" "$target" > "$out/afl.log" 2>&1
+}
+if ! fuzz; then
+  # Seen twice when another build of the fuzz project ran during the publish: publish and instrument again, once.
+  if grep -q "No instrumentation detected" "$out/afl.log" && [[ "${RESUME:-0}" != "1" ]]; then
+    echo "== afl-fuzz saw no instrumentation: publishing again"
+    rm -rf "$findings"
+    publish
+    start=$(date +%s)
+    fuzz || { echo "afl-fuzz failed; last lines of $out/afl.log:" >&2; tail -30 "$out/afl.log" >&2; exit 1; }
+  else
+    echo "afl-fuzz failed; last lines of $out/afl.log:" >&2; tail -30 "$out/afl.log" >&2; exit 1
+  fi
+fi
 wall=$(( $(date +%s) - start ))
 
 stats="$findings/default/fuzzer_stats"
