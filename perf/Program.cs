@@ -6,5 +6,15 @@ namespace GatewayProxy.Perf;
 public static class Program
 {
     /// <summary>Runs the benchmarks selected by the arguments (see perf/README.md).</summary>
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        switch (args.Length > 0 ? args[0] : string.Empty)
+        {
+            case "soak":
+                Environment.ExitCode = Soak.SoakCommand.Run(args[1..]);
+                return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

@@ -83,6 +83,12 @@ public sealed class SimulatorOptions
     /// <summary>Sent dispatches and received commands kept for observation, per shard; past it the oldest half is dropped (long standalone runs).</summary>
     public int RecordLimit { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// Keeps each guild's member, channel and role counts near their starting values (a create past the start becomes a
+    /// delete and the other way round), so a long run's state stays the same size; default off (creates outweigh deletes).
+    /// </summary>
+    public bool SteadyState { get; set; }
+
     /// <summary>Writes a line per connection, close and fault to standard error.</summary>
     public bool Verbose { get; set; }
 

@@ -47,8 +47,11 @@ internal sealed partial class ClientOutput
 #pragma warning restore CA2012
             if (result.IsCompleted) _faulted = true; // the send loop stopped reading: the socket is gone
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception)
         {
+            // Any failure of a flush means this client's transport is dead; nothing else. The completion callback runs
+            // on the thread pool, where an escaping exception ends the whole process: the socket's send loop fails the
+            // flush with a SocketException (EPIPE, ECONNRESET: not an IOException), which the soak run hit.
             _faulted = true;
         }
     }

@@ -52,6 +52,12 @@ public sealed unsafe class ZstdStreamDecoder : IMessageDecoder
 
         ZSTD_DCtx_s* context = _context;
         ObjectDisposedException.ThrowIf(context is null, this);
+        if (message.IsEmpty)
+        {
+            // Nothing to decode. Calling zstd anyway counts as "no forward progress", and after 16 such calls in a row
+            // it fails the stream (ZSTD_error_noForwardProgress_inputEmpty): empty messages would kill a healthy one.
+            return DecodeStatus.Complete;
+        }
 
         int hint = (int)Math.Clamp((long)message.Length * 4, MinOutputSpan, MaxOutputHint);
         long total = 0;

@@ -39,6 +39,9 @@ internal sealed partial class EventGenerator
 
     private Random Rng => _shard.Random;
 
+    /// <summary>See <see cref="SimulatorOptions.SteadyState"/>.</summary>
+    public bool SteadyState { get; init; }
+
     /// <summary>
     /// Generates the next event(s), at most <paramref name="budget"/> dispatches, choosing only kinds some session with
     /// <paramref name="intents"/> receives; appends them to <paramref name="output"/> and returns how many were added (0 when the shard has no guild).
@@ -68,7 +71,7 @@ internal sealed partial class EventGenerator
         for (var attempt = 0; attempt < 16; attempt++)
         {
             var guild = _shard.Guilds[Rng.Next(_shard.Guilds.Count)];
-            var kind = Draw(intents, budget, total);
+            var kind = SteadyState ? Balance(Draw(intents, budget, total), guild) : Draw(intents, budget, total);
             _shard.Ids.Advance(1 + Rng.Next(1500));
             var before = output.Count;
             if (TryGenerate(kind, guild, output))

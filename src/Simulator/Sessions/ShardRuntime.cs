@@ -21,7 +21,7 @@ internal sealed partial class ShardRuntime
     {
         _simulator = simulator;
         Data = data;
-        _generator = new EventGenerator(data, simulator.State.BotUserId);
+        _generator = new EventGenerator(data, simulator.State.BotUserId) { SteadyState = simulator.Options.SteadyState };
     }
 
     /// <summary>The shard's guilds and lock.</summary>

@@ -44,6 +44,26 @@ public class ZstdStreamTests
         });
 
     [Fact]
+    public void Many_empty_messages_in_a_row_do_not_fail_a_healthy_stream()
+    {
+        // Found by AFL++ (fuzz/regressions/zstd-stream): zstd fails a stream after 16 calls without progress, and an
+        // empty message is one (the encoder writes nothing for an empty payload, so this is a real wire shape).
+        using var encoder = new ZstdStreamEncoder();
+        using var decoder = new ZstdStreamDecoder();
+        var output = new ArrayBufferWriter<byte>();
+        Assert.Equal(DecodeStatus.Complete, decoder.Decode(ZlibStreamTests.EncodeAll(encoder, [[.. "{\"op\":11}"u8]])[0], output));
+        for (int i = 0; i < 40; i++)
+        {
+            Assert.Equal(DecodeStatus.Complete, decoder.Decode(ZlibStreamTests.EncodeAll(encoder, [[]])[0], output));
+        }
+
+        output.ResetWrittenCount();
+        Assert.Equal(DecodeStatus.Complete, decoder.Decode(ZlibStreamTests.EncodeAll(encoder, [[.. "{\"op\":1}"u8]])[0], output));
+        Assert.Null(decoder.Error);
+        Assert.Equal("{\"op\":1}"u8.ToArray(), output.WrittenSpan.ToArray());
+    }
+
+    [Fact]
     public void Corrupt_data_is_Invalid_with_a_reason_and_stays_Invalid()
     {
         using var decoder = new ZstdStreamDecoder();
