@@ -10,8 +10,13 @@ namespace GatewayProxy.Perf.EndToEnd;
 internal sealed class Budgets
 {
     private readonly Dictionary<string, double> _allocation;
+    private readonly Dictionary<string, double> _scenarios;
 
-    private Budgets(Dictionary<string, double> allocation) => _allocation = allocation;
+    private Budgets(Dictionary<string, double> allocation, Dictionary<string, double> scenarios)
+    {
+        _allocation = allocation;
+        _scenarios = scenarios;
+    }
 
     /// <summary>Loads budgets.json from beside the executable (copied there by the build).</summary>
     public static Budgets Load()
@@ -24,11 +29,21 @@ internal sealed class Budgets
             allocation[property.Name] = property.Value.GetDouble();
         }
 
-        return new Budgets(allocation);
+        var scenarios = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (document.RootElement.TryGetProperty("scenarios", out var perScenario))
+        {
+            foreach (var property in perScenario.EnumerateObject())
+            {
+                scenarios[property.Name] = property.Value.GetDouble();
+            }
+        }
+
+        return new Budgets(allocation, scenarios);
     }
 
-    /// <summary>The allocation budget for a compression, per delivered event.</summary>
-    public double AllocationPerEvent(TransportCompression compression) =>
-        _allocation.TryGetValue(Scenario.CompressionName(compression), out var budget) ? budget
-            : throw new InvalidOperationException($"budgets.json has no allocation budget for \"{Scenario.CompressionName(compression)}\"");
+    /// <summary>The allocation budget per delivered event: the scenario's own, else its compression's.</summary>
+    public double AllocationPerEvent(Scenario scenario) =>
+        _scenarios.TryGetValue(scenario.Name, out var own) ? own
+        : _allocation.TryGetValue(Scenario.CompressionName(scenario.Compression), out var budget) ? budget
+        : throw new InvalidOperationException($"budgets.json has no allocation budget for \"{Scenario.CompressionName(scenario.Compression)}\"");
 }

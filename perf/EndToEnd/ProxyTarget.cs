@@ -26,7 +26,7 @@ internal sealed class ProxyTarget : IRelayTarget
     public Uri ClientUrl { get; }
 
     /// <summary>Writes a config whose upstream is <paramref name="apiBaseUrl"/>, starts the proxy and waits until /health says every shard is ready.</summary>
-    public static async Task<ProxyTarget> StartAsync(Uri apiBaseUrl, string token, long intents, TransportCompression upstream)
+    public static async Task<ProxyTarget> StartAsync(Uri apiBaseUrl, string token, long intents, TransportCompression upstream, bool cache)
     {
         var directory = Directory.CreateTempSubdirectory("gp-e2e-").FullName;
         var config = $$"""
@@ -39,7 +39,8 @@ internal sealed class ProxyTarget : IRelayTarget
               "backpressure": {{RunSettings.RingSize}},
               "ring_size": {{RunSettings.RingSize}},
               "state_file": null,
-              "upstream": { "api_base_url": "{{apiBaseUrl.ToString().TrimEnd('/')}}", "compression": "{{TransportCompressions.ToQueryValue(upstream)}}" }
+              {{(cache ? "" : NoCache)}}
+              "upstream": { "api_base_url": "{{apiBaseUrl.ToString().TrimEnd('/')}}", "compression": "{{(upstream == TransportCompression.None ? "none" : TransportCompressions.ToQueryValue(upstream))}}" }
             }
             """;
         await File.WriteAllTextAsync(Path.Combine(directory, "config.json"), config).ConfigureAwait(false);
@@ -84,6 +85,12 @@ internal sealed class ProxyTarget : IRelayTarget
             // Left in /tmp; harmless.
         }
     }
+
+    /// <summary>Every cache flag off: the proxy relays and keeps only what READY needs.</summary>
+    private const string NoCache = """
+        "cache": { "channels": false, "presences": false, "emojis": false, "current_member": false, "members": false, "roles": false,
+          "scheduled_events": false, "soundboard_sounds": false, "stage_instances": false, "stickers": false, "users": false, "voice_states": false },
+        """;
 
     private Uri MetricsUrl => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{ClientUrl.Port}/metrics"));
 

@@ -82,9 +82,24 @@ internal sealed partial class ScenarioRunner
         var gate = _gates[shard];
         var expected = _expected[shard];
         var simulator = _simulator!;
+        var rate = _scenario.Rate;
+        var started = Now();
         for (var next = from; next < to;)
         {
             var count = (int)Math.Min(RunSettings.EmitBatch, to - next);
+            if (rate > 0)
+            {
+                // Fixed rate: send what is due by now (at most a batch); timer granularity (~1 ms) batches the rest.
+                var due = (long)((Now() - started) * rate / Stopwatch.Frequency) - (next - from) + 1;
+                if (due <= 0)
+                {
+                    await Task.Delay(1, ct).ConfigureAwait(false);
+                    continue;
+                }
+
+                count = (int)Math.Min(count, due);
+            }
+
             await gate.WaitForAsync(next + count - gate.Window, ct).ConfigureAwait(false);
             if (FirstClientError() is not null)
             {

@@ -83,7 +83,7 @@ internal sealed partial class ScenarioRunner : IAsyncDisposable
 
         _target = _kind switch
         {
-            TargetKind.Proxy => await ProxyTarget.StartAsync(_simulator.ApiBaseUrl, RunSettings.Token, RunSettings.Intents, s.Compression).ConfigureAwait(false),
+            TargetKind.Proxy => await ProxyTarget.StartAsync(_simulator.ApiBaseUrl, RunSettings.Token, RunSettings.Intents, s.Compression, s.Cache).ConfigureAwait(false),
             _ => await BaselineTarget.StartAsync(_kind, _simulator.Port).ConfigureAwait(false),
         };
 
