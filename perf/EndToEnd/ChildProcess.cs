@@ -110,13 +110,18 @@ internal sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Peak resident set size in bytes (VmHWM).</summary>
-    public long PeakWorkingSet()
+    public long PeakWorkingSet() => StatusBytes("VmHWM:");
+
+    /// <summary>Resident set size now, in bytes (VmRSS).</summary>
+    public long ResidentBytes() => StatusBytes("VmRSS:");
+
+    private long StatusBytes(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{Id}/status"))
         {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            if (line.StartsWith(field, StringComparison.Ordinal))
             {
-                var kb = line["VmHWM:".Length..].Trim().Split(' ')[0];
+                var kb = line[field.Length..].Trim().Split(' ')[0];
                 return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
             }
         }

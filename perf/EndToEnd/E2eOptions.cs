@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace GatewayProxy.Perf.EndToEnd;
 
-/// <summary>Command line of <c>e2e</c>: <c>[--quick] [--scenario NAME]... [--targets proxy,raw,naive] [--events N] [--warmup N] [--no-scale] [--no-cache]</c>.</summary>
+/// <summary>Command line of <c>e2e</c>: <c>[--quick] [--scenario NAME]... [--targets proxy,raw,naive] [--events N] [--warmup N] [--no-scale] [--no-cache] [--cache-only] [--cache-guilds 1000,10000]</c>.</summary>
 internal sealed class E2eOptions
 {
     /// <summary>CI mode: a few small scenarios, bounded counts.</summary>
@@ -25,6 +25,12 @@ internal sealed class E2eOptions
 
     /// <summary>Skip the cache memory table (full mode).</summary>
     public bool NoCache { get; private set; }
+
+    /// <summary>Run only the cache memory table.</summary>
+    public bool CacheOnly { get; private set; }
+
+    /// <summary>Guild counts of the cache memory table.</summary>
+    public List<int> CacheGuilds { get; } = [1000, 10_000, 100_000];
 
     /// <summary>Parses the arguments after <c>e2e</c>; throws <see cref="ArgumentException"/> naming a wrong one.</summary>
     public static E2eOptions Parse(string[] args)
@@ -56,6 +62,17 @@ internal sealed class E2eOptions
                     break;
                 case "--no-scale":
                     o.NoScale = true;
+                    break;
+                case "--cache-only":
+                    o.CacheOnly = true;
+                    break;
+                case "--cache-guilds":
+                    o.CacheGuilds.Clear();
+                    foreach (var g in Value(args, ref i).Split(','))
+                    {
+                        o.CacheGuilds.Add(int.Parse(g, CultureInfo.InvariantCulture));
+                    }
+
                     break;
                 case "--no-cache":
                     o.NoCache = true;

@@ -71,6 +71,25 @@ internal sealed class ProxyTarget : IRelayTarget
             (long)Metric(text, "gateway_gc_collections{generation=\"2\"} "), _child.PeakWorkingSet());
     }
 
+    /// <summary>Sum over label sets of the metric lines starting with <paramref name="prefix"/> (e.g. <c>gateway_cache_guilds{</c>).</summary>
+    public async Task<double> SumMetricAsync(string prefix)
+    {
+        var text = await _http.GetStringAsync(MetricsUrl).ConfigureAwait(false);
+        double sum = 0;
+        foreach (var line in text.AsSpan().EnumerateLines())
+        {
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                sum += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>The proxy's resident memory now (VmRSS).</summary>
+    public long ResidentBytes() => _child.ResidentBytes();
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
