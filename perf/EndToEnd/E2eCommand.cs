@@ -102,7 +102,7 @@ internal static class E2eCommand
                 {
                     foreach (var clients in new[] { 1, 4, 16, 64 })
                     {
-                        if ((shards, clients) is not ((1, 1) or (16, 16)))
+                        if ((shards, clients) is not ((1, 1) or (16, 16) or (4, 64)))
                         {
                             plan.Add((Make(shards, clients, TransportCompression.None), [TargetKind.Proxy, TargetKind.Raw]));
                         }
@@ -119,6 +119,8 @@ internal static class E2eCommand
         return plan;
     }
 
+    /// <summary>Correctness failures, and proxy runs over their allocation budget (only where every shard has a client:
+    /// with fewer clients than shards, events ingested for client-less shards inflate the per-delivered-event figure).</summary>
     private static List<string> Check(List<RunResult> results, Budgets budgets)
     {
         var failures = new List<string>();
@@ -128,7 +130,7 @@ internal static class E2eCommand
             {
                 failures.Add(Invariant($"{r.Scenario.Name} {r.Target}: {r.Error}"));
             }
-            else if (r.Target == "proxy" && r.AllocatedPerEvent > budgets.AllocationPerEvent(r.Scenario))
+            else if (r.Target == "proxy" && r.Scenario.Clients >= r.Scenario.Shards && r.AllocatedPerEvent > budgets.AllocationPerEvent(r.Scenario))
             {
                 failures.Add(Invariant($"{r.Scenario.Name} proxy: allocated {r.AllocatedPerEvent:N1} B per event, budget {budgets.AllocationPerEvent(r.Scenario):N1} (perf/budgets.json)"));
             }

@@ -171,7 +171,8 @@ internal sealed partial class LoadClient : IAsyncDisposable
 
     private async Task HeartbeatLoopAsync(int intervalMs)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(100, intervalMs * 3 / 4)));
+        // A quarter of the interval: on an overloaded box a late heartbeat must still arrive in time.
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(100, intervalMs / 4)));
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))

@@ -71,6 +71,9 @@ internal sealed partial class ScenarioRunner : IAsyncDisposable
             ResumeWindow = TimeSpan.FromSeconds(1),
             ReplayBufferSize = 16,
             RecordLimit = 4096,
+
+            // The driver's own process is saturated by the firehose and the clients: no run should end on a zombie check.
+            HeartbeatTimeoutFactor = 10,
             Token = RunSettings.Token,
         }).ConfigureAwait(false);
 
