@@ -40,8 +40,11 @@ internal static class E2eCommand
             }
         }
 
-        Console.WriteLine();
-        Console.WriteLine(ResultTable.Format(results));
+        if (results.Count > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine(ResultTable.Format(results));
+        }
         if (!options.Quick && !options.NoCache)
         {
             Console.WriteLine("Cache memory (4 shards, 10 members per guild, every cache flag on):");
