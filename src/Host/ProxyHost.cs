@@ -45,7 +45,11 @@ public sealed class ProxyHost : IAsyncDisposable
     public static async Task<ProxyHost> StartAsync(ProxyConfig config, ProxyLog log, CollectorRegistry? metrics = null, Action<IngressOptions>? tuneIngress = null, Action<EgressOptions>? tuneEgress = null, CancellationToken ct = default)
     {
         log.AddSecret(config.Token);
-        metrics ??= Prometheus.Metrics.NewCustomRegistry();
+        if (metrics is null)
+        {
+            metrics = Prometheus.Metrics.NewCustomRegistry();
+            RuntimeMetrics.Register(metrics);
+        }
 
         IngressOptions ingressOptions = OptionsMapping.ToIngress(config, metrics);
         tuneIngress?.Invoke(ingressOptions);

@@ -80,6 +80,15 @@ internal sealed class GatewaySession
         return new SentDispatch(Id, seq, type, payload);
     }
 
+    /// <summary>Sequences a dispatch and hands it to the connection, if any, without logging it for replay (firehose).</summary>
+    public void SendUnlogged(ReadOnlySpan<byte> type, ReadOnlySpan<byte> data, ArrayBufferWriter<byte> scratch)
+    {
+        var seq = ++Seq;
+        scratch.ResetWrittenCount();
+        GatewayPayloads.WriteDispatch(scratch, type, seq, data);
+        Connection?.EnqueuePayload(scratch.WrittenSpan.ToArray());
+    }
+
     /// <summary>True when a RESUME from <paramref name="seq"/> can be served: not ahead of us, and nothing after it has left the log.</summary>
     public bool CanReplayFrom(long seq)
     {

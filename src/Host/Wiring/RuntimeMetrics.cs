@@ -1,0 +1,31 @@
+using Prometheus;
+
+namespace GatewayProxy.Host.Wiring;
+
+/// <summary>
+/// Process-level runtime gauges on the proxy's own registry (a custom registry has none of prometheus-net's defaults):
+/// allocated bytes, GC counts per generation and CPU seconds, read only when <c>/metrics</c> is scraped.
+/// The end-to-end perf driver reads them before and after its measured window.
+/// </summary>
+internal static class RuntimeMetrics
+{
+    /// <summary>Adds the gauges to <paramref name="registry"/> and refreshes them before every collection.</summary>
+    public static void Register(CollectorRegistry registry)
+    {
+        IMetricFactory factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        Gauge allocated = factory.CreateGauge("gateway_process_allocated_bytes", "Bytes allocated on the managed heap since the process started (GC.GetTotalAllocatedBytes).");
+        Gauge collections = factory.CreateGauge("gateway_gc_collections", "Garbage collections since the process started, by generation.", ["generation"]);
+        Gauge cpu = factory.CreateGauge("gateway_process_cpu_seconds", "User and system CPU time the process has used.");
+        Gauge.Child[] byGeneration = [collections.WithLabels("0"), collections.WithLabels("1"), collections.WithLabels("2")];
+        registry.AddBeforeCollectCallback(() =>
+        {
+            allocated.Set(GC.GetTotalAllocatedBytes(precise: true));
+            for (int generation = 0; generation < byGeneration.Length; generation++)
+            {
+                byGeneration[generation].Set(GC.CollectionCount(generation));
+            }
+
+            cpu.Set(Environment.CpuUsage.TotalTime.TotalSeconds);
+        });
+    }
+}
