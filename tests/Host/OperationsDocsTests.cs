@@ -121,6 +121,7 @@ public sealed partial class OperationsDocsTests
         var registry = Prometheus.Metrics.NewCustomRegistry();
         _ = new IngressMetrics(registry);
         _ = new EgressMetrics(registry);
+        GatewayProxy.Host.Wiring.RuntimeMetrics.Register(registry);
         using var text = new MemoryStream();
         await registry.CollectAndExportAsTextAsync(text);
         var families = new Dictionary<string, string>(StringComparer.Ordinal);
