@@ -235,7 +235,7 @@ public sealed partial class ProxyServer
                 if (result.IsCompleted) break;
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or IOException or System.Net.Sockets.SocketException or InvalidOperationException or ObjectDisposedException)
         {
             // Timed out or already gone.
         }

@@ -117,6 +117,11 @@ public sealed partial class DiscordSimulator : IAsyncDisposable
         Volatile.Write(ref _rate, eventsPerSecond);
         foreach (var shard in _shards)
         {
+            // A barrier: an emission that read the old rate finishes before SetRate returns (it re-checks under the lock).
+            lock (shard.Gate)
+            {
+            }
+
             shard.Wake();
         }
     }

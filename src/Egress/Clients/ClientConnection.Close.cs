@@ -149,7 +149,7 @@ internal sealed partial class ClientConnection
                 if (done) break;
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or IOException or System.Net.Sockets.SocketException or InvalidOperationException or ObjectDisposedException)
         {
             // Timed out or the socket is gone: either way nothing more can be delivered.
         }

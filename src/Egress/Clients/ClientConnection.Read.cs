@@ -24,7 +24,7 @@ internal sealed partial class ClientConnection
             {
                 result = await input.ReadAsync().ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
             {
                 Close(0, "connection lost", DisconnectReason.Dropped, keepSession: true);
                 return;

@@ -206,6 +206,13 @@ internal sealed partial class ShardRuntime
             {
                 lock (Gate)
                 {
+                    // SetRate(0) passes through this lock after writing the rate: a pause seen here stops the
+                    // stream at once, so once SetRate returns no event is generated (the state stays still).
+                    if (_simulator.Rate <= 0)
+                    {
+                        continue;
+                    }
+
                     var budget = (int)Math.Min(Math.Min(due, 1000), _simulator.Options.EventCount - Data.Generated);
                     var made = EmitLocked(budget);
                     Data.Generated += made;
