@@ -61,10 +61,22 @@ public sealed partial class ProxyServer
         {
             _context.Metrics.ClientsFor(shards.ShardStart + i).Set(clients[i]);
             _context.Metrics.LagFor(shards.ShardStart + i).Set(lag[i]);
+            _context.Metrics.OccupancyFor(shards.ShardStart + i).Set(RingOccupancy(shards.GetShard(shards.ShardStart + i), lag[i]));
         }
 
         _context.Metrics.NativeBytes.Set(native);
         _context.Metrics.Sessions.Set(_context.Sessions.Count);
         _context.Metrics.OpenConnections.Set(_limiter.Open);
+    }
+
+    /// <summary>How far the shard's slowest live reader is behind the ring cursor: the furthest-behind client
+    /// (<paramref name="clientLag"/>) or a gating reader (the cache updater, a snapshot hold), capped at the ring size.</summary>
+    internal static long RingOccupancy(IShardFeed? feed, long clientLag)
+    {
+        if (feed is null) return 0;
+        long behind = clientLag;
+        long gating = feed.Ring.MinimumGatingPosition; // long.MaxValue when nothing gates
+        if (gating != long.MaxValue) behind = Math.Max(behind, feed.Ring.Cursor - gating);
+        return Math.Clamp(behind, 0, feed.Ring.Size);
     }
 }

@@ -8,6 +8,7 @@ internal sealed class EgressMetrics
 {
     private readonly Gauge _clients;
     private readonly Gauge _lag;
+    private readonly Gauge _occupancy;
     private readonly Counter.Child[] _disconnects;
     private readonly Counter.Child[] _bytes;
     private readonly Counter.Child[] _droppedCommands;
@@ -18,6 +19,8 @@ internal sealed class EgressMetrics
         IMetricFactory factory = Prometheus.Metrics.WithCustomRegistry(registry);
         _clients = factory.CreateGauge("gateway_clients", "Connected clients per shard (sessions with a live socket).", ["shard"]);
         _lag = factory.CreateGauge("gateway_client_lag", "Largest number of events a client of the shard is behind.", ["shard"]);
+        _occupancy = factory.CreateGauge("gateway_ring_occupancy",
+            "Events in the shard's ring its slowest live reader (a client or the cache updater) has not consumed yet, at most the ring size.", ["shard"]);
         Counter disconnects = factory.CreateCounter("gateway_client_disconnects_total", "Client connections ended, by reason.", ["reason"]);
         _disconnects = new Counter.Child[DisconnectReasons.Count];
         for (int i = 0; i < _disconnects.Length; i++) _disconnects[i] = disconnects.WithLabels(DisconnectReasons.ToLabel((DisconnectReason)i));
@@ -69,6 +72,9 @@ internal sealed class EgressMetrics
 
     /// <summary>The per-shard lag gauge child.</summary>
     public Gauge.Child LagFor(int shard) => _lag.WithLabels(shard.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The per-shard ring occupancy gauge child.</summary>
+    public Gauge.Child OccupancyFor(int shard) => _occupancy.WithLabels(shard.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Counts a command dropped because the shard limiter was full.</summary>
     public void CommandDropped(int op)
