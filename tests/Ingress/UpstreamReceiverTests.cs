@@ -83,8 +83,9 @@ public sealed class UpstreamReceiverTests
     public void Decoding_and_publishing_allocates_nothing_per_event(TransportCompression compression)
     {
         const int Events = 2000;
+        const int Windows = 3;
         var payloads = new List<byte[]>();
-        for (int i = 1; i <= Events * 2; i++)
+        for (int i = 1; i <= Events * (1 + Windows); i++)
         {
             payloads.Add(Encoding.UTF8.GetBytes("{\"t\":\"MESSAGE_CREATE\",\"s\":" + i + ",\"op\":0,\"d\":{\"id\":\"" + i + "\",\"channel_id\":\"6\",\"guild_id\":\"4194304\",\"content\":\"message number " + i + " with some text in it\",\"author\":{\"id\":\"7\",\"username\":\"u\"}}}"));
         }
@@ -95,17 +96,27 @@ public sealed class UpstreamReceiverTests
         receiver.BeginConnection(compression);
         var handler = new RecordingHandler();
         Assert.True(receiver.TryClaim());
-        int half = FrameBoundary(frames, Events);
-        var warmup = new ReadOnlySequence<byte>(frames, 0, half);
+        int start = 0;
+        int end = FrameBoundary(frames, Events);
+        var warmup = new ReadOnlySequence<byte>(frames, start, end - start);
         receiver.Process(ref warmup, handler);
 
-        var measured = new ReadOnlySequence<byte>(frames, half, frames.Length - half);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        ReceiveStatus status = receiver.Process(ref measured, handler);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Best of three windows: a one-off by the runtime on this thread (a tier-up, OSR, a lazily made runtime
+        // object; seen under load) shows in one window, a per-event allocation in every one.
+        long allocated = long.MaxValue;
+        var statuses = new ReceiveStatus[Windows];
+        for (int w = 0; w < Windows; w++)
+        {
+            start = end;
+            end = FrameBoundary(frames, Events * (w + 2));
+            var measured = new ReadOnlySequence<byte>(frames, start, end - start);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            statuses[w] = receiver.Process(ref measured, handler);
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
-        Assert.Equal(ReceiveStatus.NeedMoreData, status);
-        Assert.Equal(Events * 2 - 1, ring.Cursor);
+        Assert.All(statuses, status => Assert.Equal(ReceiveStatus.NeedMoreData, status));
+        Assert.Equal(Events * (1 + Windows) - 1, ring.Cursor);
         Assert.Equal(0, allocated);
     }
 
