@@ -60,9 +60,10 @@ internal sealed partial class GatewayConnection
                     var written = 0;
                     while (written < 256 && !_stalled && reader.TryRead(out var item))
                     {
-                        if (IsClosing)
+                        if (IsClosing && Volatile.Read(ref _closing) != ClosePending)
                         {
-                            // After a close frame nothing else may go out.
+                            // After a close frame (or a drop) nothing else may go out; before a pending one, what was
+                            // queued still goes first (dropping a dequeued HELLO made a 4012 arrive without it).
                             continue;
                         }
 

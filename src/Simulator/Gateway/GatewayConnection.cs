@@ -27,7 +27,8 @@ internal sealed partial class GatewayConnection
     private TaskCompletionSource _unstalled = NewSignal(completed: true);
     private volatile bool _stalled;
     private long _lastHeartbeatTicks = Environment.TickCount64;
-    private int _closing;
+    private const int ClosePending = 2;
+    private int _closing; // 0 open, ClosePending (a close frame is about to be written), 1 closed or dropped
     private bool _finished;
     private int _aborted;
 
@@ -114,7 +115,9 @@ internal sealed partial class GatewayConnection
     /// <summary>Sends a close frame with <paramref name="code"/> (after anything already written) and ends the connection once the peer answers or after 2 s.</summary>
     public async Task CloseAsync(ushort code, string reason)
     {
-        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        // ClosePending until the close frame is written: the write loop may still send what it already dequeued (HELLO
+        // before a 4012), as this method sends what is still queued; after the frame nothing goes out.
+        if (Interlocked.CompareExchange(ref _closing, ClosePending, 0) != 0)
         {
             return;
         }
@@ -145,10 +148,12 @@ internal sealed partial class GatewayConnection
             }
             finally
             {
+                Volatile.Write(ref _closing, 1);
                 _writeLock.Release();
             }
         }
 
+        Volatile.Write(ref _closing, 1);
         _closeSent.TrySetResult();
         if (PeerCloseCode is not null)
         {
