@@ -40,7 +40,7 @@ internal sealed class ProxyTarget : IRelayTarget
               "ring_size": {{RunSettings.RingSize}},
               "state_file": null,
               {{(cache ? "" : NoCache)}}
-              "upstream": { "api_base_url": "{{apiBaseUrl.ToString().TrimEnd('/')}}", "compression": "{{(upstream == TransportCompression.None ? "none" : TransportCompressions.ToQueryValue(upstream))}}" }
+              "upstream": { "api_base_url": "{{apiBaseUrl.ToString().TrimEnd('/')}}", "compression": "{{TransportCompressions.ToName(upstream)}}" }
             }
             """;
         await File.WriteAllTextAsync(Path.Combine(directory, "config.json"), config).ConfigureAwait(false);

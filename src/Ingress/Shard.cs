@@ -54,7 +54,7 @@ public sealed partial class Shard
         Id = id;
         _settings = settings;
         _logger = settings.Logger;
-        _metrics = settings.Metrics.ForShard(id, TransportCompressions.ToQueryValue(settings.Compression));
+        _metrics = settings.Metrics.ForShard(id, TransportCompressions.ToName(settings.Compression));
         Ring = new RingBuffer<PayloadSlot<EventMeta>>(ringSize, static _ => new PayloadSlot<EventMeta>());
         _receiver = new UpstreamReceiver(Ring, settings.MaxMessageSize, _metrics);
         Cache = new ShardCache(id, cacheOptions);

@@ -32,6 +32,7 @@ public sealed partial class RawGatewayClient : IAsyncDisposable
     private readonly Channel<Received> _received = Channel.CreateUnbounded<Received>();
     private readonly CancellationTokenSource _stop = new();
     private Task _readLoop = Task.CompletedTask;
+    private int _disposed;
     private bool _closeSent;
 
     private RawGatewayClient(Socket socket, Stream stream, TransportCompression compression)
@@ -172,9 +173,10 @@ public sealed partial class RawGatewayClient : IAsyncDisposable
         _socket.Close();
     }
 
-    /// <summary>Drops the connection and stops reading.</summary>
+    /// <summary>Drops the connection and stops reading; later calls do nothing (tests dispose early and again at scope end).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         Abort();
         await _stop.CancelAsync();
         await Task.WhenAny(_readLoop, Task.Delay(TimeSpan.FromSeconds(5)));

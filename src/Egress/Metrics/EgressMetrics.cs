@@ -25,7 +25,8 @@ internal sealed class EgressMetrics
         _disconnects = new Counter.Child[DisconnectReasons.Count];
         for (int i = 0; i < _disconnects.Length; i++) _disconnects[i] = disconnects.WithLabels(DisconnectReasons.ToLabel((DisconnectReason)i));
         Counter bytes = factory.CreateCounter("gateway_egress_bytes_total", "Bytes written to clients (after compression), by compression.", ["compression"]);
-        _bytes = [bytes.WithLabels("none"), bytes.WithLabels("zlib-stream"), bytes.WithLabels("zstd-stream"), bytes.WithLabels("zlib-payload")];
+        _bytes = [bytes.WithLabels(TransportCompressions.NoneName), bytes.WithLabels(TransportCompressions.ZlibStreamValue), bytes.WithLabels(TransportCompressions.ZstdStreamValue),
+            bytes.WithLabels("zlib-payload")];
         NativeBytes = factory.CreateGauge("gateway_zlib_native_bytes", "Native memory held by client compressors (zlib and zstd contexts).");
         Sessions = factory.CreateGauge("gateway_sessions", "Client sessions, including detached ones that can still be resumed.");
         Counter dropped = factory.CreateCounter("gateway_client_commands_dropped_total",

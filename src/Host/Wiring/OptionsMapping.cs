@@ -19,12 +19,7 @@ internal static class OptionsMapping
             Intents = config.Intents,
             ApiBaseUrl = ApiBaseUrl(config),
             GatewayUrlOverride = config.Upstream.GatewayUrl is { Length: > 0 } gateway ? new Uri(gateway) : null,
-            Compression = config.Upstream.Compression switch
-            {
-                UpstreamCompression.ZstdStream => TransportCompression.ZstdStream,
-                UpstreamCompression.None => TransportCompression.None,
-                _ => TransportCompression.ZlibStream,
-            },
+            Compression = ToTransport(config.Upstream.Compression),
             ShardCount = config.Shards,
             ShardStart = config.ShardStart ?? 0,
             ShardEnd = config.ShardEnd,
@@ -68,6 +63,14 @@ internal static class OptionsMapping
         config.TwilightHttpProxy is { Length: > 0 } proxy
             ? new Uri("http://" + proxy + "/api/v10")
             : new Uri(config.Upstream.ApiBaseUrl);
+
+    /// <summary>The upstream compression of the config; its config name is <see cref="TransportCompressions.ToName"/> of the result.</summary>
+    public static TransportCompression ToTransport(UpstreamCompression compression) => compression switch
+    {
+        UpstreamCompression.ZstdStream => TransportCompression.ZstdStream,
+        UpstreamCompression.None => TransportCompression.None,
+        _ => TransportCompression.ZlibStream,
+    };
 
     private static CacheOptions ToCache(CacheConfig cache) => new()
     {

@@ -9,6 +9,9 @@ public static class TransportCompressions
     /// <summary>Query value for zstd-stream.</summary>
     public const string ZstdStreamValue = "zstd-stream";
 
+    /// <summary>The name of no compression in config (<c>upstream.compression</c>) and metric labels; never sent in a URL.</summary>
+    public const string NoneName = "none";
+
     /// <summary>Parses a <c>compress=</c> value: null or empty is <see cref="TransportCompression.None"/>; unknown values are refused.</summary>
     public static bool TryParse(string? queryValue, out TransportCompression c)
     {
@@ -35,11 +38,15 @@ public static class TransportCompressions
         return false;
     }
 
-    /// <summary>The <c>compress=</c> value for a compression; empty for <see cref="TransportCompression.None"/>.</summary>
+    /// <summary>The <c>compress=</c> value for a compression; empty for <see cref="TransportCompression.None"/>, which a URL
+    /// expresses by leaving <c>compress=</c> out (and <see cref="TryParse"/> reads back as None).</summary>
     public static string ToQueryValue(TransportCompression c) => c switch
     {
         TransportCompression.ZlibStream => ZlibStreamValue,
         TransportCompression.ZstdStream => ZstdStreamValue,
         _ => string.Empty,
     };
+
+    /// <summary>The name config and metric labels use: the <c>compress=</c> value, or <see cref="NoneName"/> for none.</summary>
+    public static string ToName(TransportCompression c) => c == TransportCompression.None ? NoneName : ToQueryValue(c);
 }
