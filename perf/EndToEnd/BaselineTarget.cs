@@ -1,4 +1,5 @@
 using System.Globalization;
+using GatewayProxy.Tooling;
 
 namespace GatewayProxy.Perf.EndToEnd;
 
@@ -27,7 +28,8 @@ internal sealed class BaselineTarget : IRelayTarget
     {
         var mode = kind == TargetKind.Raw ? BaselineHost.RawMode : BaselineHost.NaiveMode;
         var dll = typeof(BaselineTarget).Assembly.Location;
-        var child = ChildProcess.Start(dll, [mode, "--upstream-port", upstreamPort.ToString(CultureInfo.InvariantCulture)], AppContext.BaseDirectory);
+        var child = ChildProcess.Start(dll, [mode, "--upstream-port", upstreamPort.ToString(CultureInfo.InvariantCulture)], AppContext.BaseDirectory,
+            redirectInput: true, maxOutputChars: 16_000);
         try
         {
             var line = await child.WaitForLineAsync(BaselineHost.ListeningLine, Limit).ConfigureAwait(false);

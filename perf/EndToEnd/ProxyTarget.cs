@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using GatewayProxy.Protocol.Compression;
+using GatewayProxy.Tooling;
 
 namespace GatewayProxy.Perf.EndToEnd;
 
@@ -45,7 +46,7 @@ internal sealed class ProxyTarget : IRelayTarget
             """;
         await File.WriteAllTextAsync(Path.Combine(directory, "config.json"), config).ConfigureAwait(false);
         var dll = Path.Combine(AppContext.BaseDirectory, "GatewayProxy.dll");
-        var child = ChildProcess.Start(dll, ["--config", "config.json", "--port", "0"], directory);
+        var child = ChildProcess.Start(dll, ["--config", "config.json", "--port", "0"], directory, redirectInput: true, maxOutputChars: 16_000);
         try
         {
             var line = await child.WaitForLineAsync(" at ws://", StartLimit).ConfigureAwait(false);
@@ -144,6 +145,6 @@ internal sealed class ProxyTarget : IRelayTarget
             await Task.Delay(100).ConfigureAwait(false);
         }
 
-        throw new TimeoutException($"the proxy's shards were not all ready within {StartLimit}; output:\n{_child.Tail}");
+        throw new TimeoutException($"the proxy's shards were not all ready within {StartLimit}; output:\n{_child.Output}");
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using GatewayProxy.Simulator;
 using GatewayProxy.Tests.Support;
+using GatewayProxy.Tooling;
 using Xunit;
 
 namespace GatewayProxy.Tests.Host;
@@ -32,8 +33,8 @@ public sealed partial class MultiInstanceTests
         string dir = Directory.CreateTempSubdirectory("gp-multi-").FullName;
         try
         {
-            await using ProxyProcess first = StartProxy(simulator, dir, "first", 0, 2);
-            await using ProxyProcess second = StartProxy(simulator, dir, "second", 2, 4);
+            await using ChildProcess first = StartProxy(simulator, dir, "first", 0, 2);
+            await using ChildProcess second = StartProxy(simulator, dir, "second", 2, 4);
             int firstPort = await PortAsync(first, "serving shards [0, 2) of 4");
             int secondPort = await PortAsync(second, "serving shards [2, 4) of 4");
             Assert.Contains("through the external identify queue", first.Output + second.Output, StringComparison.Ordinal);
@@ -93,7 +94,7 @@ public sealed partial class MultiInstanceTests
         Assert.Contains(grants, g => g.Shard >= 2);
     }
 
-    private static ProxyProcess StartProxy(DiscordSimulator simulator, string root, string name, int start, int end)
+    private static ChildProcess StartProxy(DiscordSimulator simulator, string root, string name, int start, int end)
     {
         string dir = Directory.CreateDirectory(Path.Combine(root, name)).FullName;
         string json = $$"""
@@ -118,7 +119,7 @@ public sealed partial class MultiInstanceTests
         return ProxyProcess.Start(["--config", "config.json", "--port", "0"], dir);
     }
 
-    private static async Task<int> PortAsync(ProxyProcess proxy, string fragment)
+    private static async Task<int> PortAsync(ChildProcess proxy, string fragment)
     {
         string line = await proxy.WaitForLineAsync(fragment, Limit);
         Match match = ListenPort().Match(line);
@@ -127,7 +128,7 @@ public sealed partial class MultiInstanceTests
     }
 
     /// <summary>Polls <c>/health</c> until it answers 200 (every shard of the range ready); bounded by <see cref="Limit"/>.</summary>
-    private static async Task WaitHealthyAsync(ProxyProcess proxy, int port)
+    private static async Task WaitHealthyAsync(ChildProcess proxy, int port)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
         var clock = System.Diagnostics.Stopwatch.StartNew();

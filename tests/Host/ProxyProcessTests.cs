@@ -1,4 +1,5 @@
 using GatewayProxy.Tests.Support;
+using GatewayProxy.Tooling;
 using Xunit;
 
 namespace GatewayProxy.Tests.Host;
@@ -13,7 +14,7 @@ public sealed class ProxyProcessTests
         try
         {
             await File.WriteAllTextAsync(Path.Combine(dir, "config.json"), """{ "token": "x", "ring_size": 1000 }""");
-            await using ProxyProcess proxy = ProxyProcess.Start(["--config", "config.json"], dir);
+            await using ChildProcess proxy = ProxyProcess.Start(["--config", "config.json"], dir);
             int code = await proxy.WaitForExitAsync(TimeSpan.FromSeconds(60));
             Assert.Equal(2, code);
             Assert.Contains("ring_size", proxy.Output, StringComparison.Ordinal);
@@ -30,7 +31,7 @@ public sealed class ProxyProcessTests
         string dir = Directory.CreateTempSubdirectory("gp-proc-").FullName;
         try
         {
-            await using ProxyProcess proxy = ProxyProcess.Start(["--simulate", "--port", "0", "--sim-shards", "1", "--sim-guilds", "2"], dir);
+            await using ChildProcess proxy = ProxyProcess.Start(["--simulate", "--port", "0", "--sim-shards", "1", "--sim-guilds", "2"], dir);
             string line = await proxy.WaitForLineAsync("Connect your bot to ws://127.0.0.1:", TimeSpan.FromSeconds(90));
             Assert.DoesNotContain(":0 ", line, StringComparison.Ordinal);
             proxy.SendSigterm();

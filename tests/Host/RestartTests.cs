@@ -4,6 +4,7 @@ using GatewayProxy.Protocol.Gateway;
 using GatewayProxy.Simulator;
 using GatewayProxy.Tests.Host.EndToEnd;
 using GatewayProxy.Tests.Support;
+using GatewayProxy.Tooling;
 using Xunit;
 
 namespace GatewayProxy.Tests.Host;
@@ -37,7 +38,7 @@ public sealed partial class RestartTests
             // 1. A running proxy, a bot on every shard, events streaming; SIGTERM in the middle of the stream.
             var beforeStop = new List<List<GatewayMessage>>();
             int[] firstGuilds = new int[Shards];
-            await using (ProxyProcess first = ProxyProcess.Start(["--config", "config.json", "--port", "0"], dir))
+            await using (ChildProcess first = ProxyProcess.Start(["--config", "config.json", "--port", "0"], dir))
             {
                 Uri url = await ProxyUrlAsync(first);
                 var bots = new List<ProxyClient>();
@@ -84,7 +85,7 @@ public sealed partial class RestartTests
             simulator.HoldResumes();
 
             // 3. The restarted proxy: RESUMEs, no IDENTIFY; bots are served at once from the restored cache.
-            await using ProxyProcess second = ProxyProcess.Start(["--config", "config.json", "--port", "0"], dir);
+            await using ChildProcess second = ProxyProcess.Start(["--config", "config.json", "--port", "0"], dir);
             Uri restartedUrl = await ProxyUrlAsync(second);
             Assert.Contains($"restored {Shards} shards", second.Output, StringComparison.Ordinal);
             Assert.False(File.Exists(stateFile), "the state file must be used once");
@@ -159,7 +160,7 @@ public sealed partial class RestartTests
             await File.WriteAllTextAsync(Path.Combine(dir, "config.json"), ConfigJson(simulator));
             await File.WriteAllBytesAsync(Path.Combine(dir, "state.bin"), "GPXS\u0001"u8.ToArray());
 
-            await using ProxyProcess proxy = ProxyProcess.Start(["--config", "config.json", "--port", "0"], dir);
+            await using ChildProcess proxy = ProxyProcess.Start(["--config", "config.json", "--port", "0"], dir);
             Uri url = await ProxyUrlAsync(proxy);
             for (int shard = 0; shard < Shards; shard++)
             {
@@ -235,7 +236,7 @@ public sealed partial class RestartTests
     }
 
     /// <summary>Waits for the proxy's "serving" line and returns the client URL with the port it bound.</summary>
-    private static async Task<Uri> ProxyUrlAsync(ProxyProcess proxy)
+    private static async Task<Uri> ProxyUrlAsync(ChildProcess proxy)
     {
         string line = await proxy.WaitForLineAsync("serving shards", Limit);
         Match port = PortPattern().Match(line);

@@ -14,11 +14,29 @@ public static class Segments
             return new ReadOnlySequence<byte>(data);
         }
 
-        var first = new Segment(data[..segmentSize], 0);
-        Segment last = first;
-        for (int offset = segmentSize; offset < data.Length; offset += segmentSize)
+        var pieces = new List<ReadOnlyMemory<byte>>((data.Length / segmentSize) + 1);
+        for (int offset = 0; offset < data.Length; offset += segmentSize)
         {
-            last = last.Append(data[offset..Math.Min(data.Length, offset + segmentSize)]);
+            pieces.Add(data[offset..Math.Min(data.Length, offset + segmentSize)]);
+        }
+
+        return From(pieces);
+    }
+
+    /// <summary>One sequence whose segments are the given pieces (empty pieces become empty segments); the tests use it too.</summary>
+    public static ReadOnlySequence<byte> From(IReadOnlyList<ReadOnlyMemory<byte>> pieces)
+    {
+        ArgumentNullException.ThrowIfNull(pieces);
+        if (pieces.Count == 0)
+        {
+            return ReadOnlySequence<byte>.Empty;
+        }
+
+        var first = new Segment(pieces[0], 0);
+        Segment last = first;
+        for (int i = 1; i < pieces.Count; i++)
+        {
+            last = last.Append(pieces[i]);
         }
 
         return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);

@@ -1,28 +1,12 @@
 using System.Buffers;
+using GatewayProxy.Fuzz.Harnesses;
 
 namespace GatewayProxy.Tests.Protocol.WebSockets;
 
-/// <summary>Builds multi-segment ReadOnlySequences, the way a pipe hands over bytes that arrived in pieces.</summary>
+/// <summary>Random multi-segment ReadOnlySequences, the way a pipe hands over bytes that arrived in pieces (built by the
+/// fuzz harnesses' <see cref="Segments"/>).</summary>
 internal static class SegmentedSequence
 {
-    /// <summary>One sequence whose segments are the given pieces (empty pieces become empty segments).</summary>
-    public static ReadOnlySequence<byte> From(IReadOnlyList<ReadOnlyMemory<byte>> pieces)
-    {
-        if (pieces.Count == 0)
-        {
-            return ReadOnlySequence<byte>.Empty;
-        }
-
-        var first = new Segment(pieces[0], 0);
-        Segment last = first;
-        for (int i = 1; i < pieces.Count; i++)
-        {
-            last = last.Append(pieces[i]);
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-    }
-
     /// <summary>Cuts <paramref name="data"/> into segments of 1..maxSegment bytes (at most ~maxSegments of them), with some empty ones between.</summary>
     public static ReadOnlySequence<byte> Split(byte[] data, Random random, int maxSegment, int maxSegments = 4000)
     {
@@ -42,22 +26,6 @@ internal static class SegmentedSequence
             offset += size;
         }
 
-        return From(pieces);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
+        return Segments.From(pieces);
     }
 }

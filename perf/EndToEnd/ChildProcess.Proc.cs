@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace GatewayProxy.Tooling;
+
+/// <summary>What perf reads of a child from /proc: its CPU time and memory (the rest of the type is shared with the tests).</summary>
+internal sealed partial class ChildProcess
+{
+    /// <summary>User + system CPU seconds the child has used (/proc/PID/stat, clock ticks of 10 ms).</summary>
+    public double CpuSeconds()
+    {
+        var stat = File.ReadAllText($"/proc/{Id}/stat");
+        // Fields after the command name (which is in parentheses and may hold spaces): state is field 3, utime 14, stime 15.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks / 100.0;
+    }
+
+    /// <summary>Peak resident set size in bytes (VmHWM).</summary>
+    public long PeakWorkingSet() => StatusBytes("VmHWM:");
+
+    /// <summary>Resident set size now, in bytes (VmRSS).</summary>
+    public long ResidentBytes() => StatusBytes("VmRSS:");
+
+    private long StatusBytes(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{Id}/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                var kb = line[field.Length..].Trim().Split(' ')[0];
+                return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return 0;
+    }
+}
