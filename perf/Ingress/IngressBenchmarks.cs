@@ -7,6 +7,7 @@ using GatewayProxy.Protocol.Events;
 using GatewayProxy.Protocol.Gateway;
 using GatewayProxy.Protocol.WebSockets;
 using GatewayProxy.Ring;
+using GatewayProxy.Tooling;
 
 namespace GatewayProxy.Perf.Ingress;
 
@@ -52,7 +53,7 @@ public class IngressBenchmarks
             PayloadBytes += _payloads[i].Length;
         }
 
-        _frames = BuildFrames(Compression, _payloads);
+        _frames = ServerFrames.Build(Compression, _payloads);
         _ring = new RingBuffer<PayloadSlot<EventMeta>>(1024, _ => new PayloadSlot<EventMeta>(128 * 1024));
         _receiver = new UpstreamReceiver(_ring, 64 * 1024 * 1024, metrics: null);
         Console.WriteLine($"// {Traffic}/{Compression}: {count} events, {PayloadBytes} payload bytes, {_frames.Length} wire bytes per invocation");
@@ -87,27 +88,6 @@ public class IngressBenchmarks
         var input = new ReadOnlySequence<byte>(_frames);
         _receiver.Process(ref input, _handler);
         return _ring.Cursor;
-    }
-
-    private static byte[] BuildFrames(TransportCompression compression, byte[][] payloads)
-    {
-        var output = new ArrayBufferWriter<byte>();
-        using IMessageEncoder? encoder = MessageCodecs.CreateEncoder(compression);
-        var compressed = new ArrayBufferWriter<byte>();
-        foreach (byte[] payload in payloads)
-        {
-            if (encoder is null)
-            {
-                WebSocketFrameWriter.WriteFrame(output, WebSocketOpcode.Text, payload);
-                continue;
-            }
-
-            compressed.ResetWrittenCount();
-            encoder.Encode(payload, compressed);
-            WebSocketFrameWriter.WriteFrame(output, WebSocketOpcode.Binary, compressed.WrittenSpan);
-        }
-
-        return output.WrittenSpan.ToArray();
     }
 
     private sealed class NoopHandler : IReceiveHandler

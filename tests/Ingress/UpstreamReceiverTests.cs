@@ -6,6 +6,7 @@ using GatewayProxy.Protocol.Events;
 using GatewayProxy.Protocol.Gateway;
 using GatewayProxy.Protocol.WebSockets;
 using GatewayProxy.Ring;
+using GatewayProxy.Tooling;
 using Xunit;
 
 namespace GatewayProxy.Tests.Ingress;
@@ -35,7 +36,7 @@ public sealed class UpstreamReceiverTests
         using var receiver = new UpstreamReceiver(ring, 1 << 20, metrics: null);
         receiver.BeginConnection(compression);
         Assert.True(receiver.TryClaim());
-        ReadOnlySequence<byte> input = new(Frames(compression, payloads.Select(Encoding.UTF8.GetBytes)));
+        ReadOnlySequence<byte> input = new(ServerFrames.Build(compression, payloads.Select(Encoding.UTF8.GetBytes)));
 
         Assert.Equal(ReceiveStatus.NeedMoreData, receiver.Process(ref input, handler));
 
@@ -59,7 +60,7 @@ public sealed class UpstreamReceiverTests
     public void A_frame_cut_anywhere_is_published_only_once_complete()
     {
         byte[] payload = Encoding.UTF8.GetBytes("""{"t":"TYPING_START","s":1,"op":0,"d":{"channel_id":"1","guild_id":"2","user_id":"3"}}""");
-        byte[] frames = Frames(TransportCompression.None, [payload]);
+        byte[] frames = ServerFrames.Build(TransportCompression.None, [payload]);
         for (int cut = 1; cut < frames.Length; cut++)
         {
             var ring = new RingBuffer<PayloadSlot<EventMeta>>(4, _ => new PayloadSlot<EventMeta>());
@@ -90,7 +91,7 @@ public sealed class UpstreamReceiverTests
             payloads.Add(Encoding.UTF8.GetBytes("{\"t\":\"MESSAGE_CREATE\",\"s\":" + i + ",\"op\":0,\"d\":{\"id\":\"" + i + "\",\"channel_id\":\"6\",\"guild_id\":\"4194304\",\"content\":\"message number " + i + " with some text in it\",\"author\":{\"id\":\"7\",\"username\":\"u\"}}}"));
         }
 
-        byte[] frames = Frames(compression, payloads);
+        byte[] frames = ServerFrames.Build(compression, payloads);
         var ring = new RingBuffer<PayloadSlot<EventMeta>>(1024, _ => new PayloadSlot<EventMeta>());
         using var receiver = new UpstreamReceiver(ring, 1 << 20, metrics: null);
         receiver.BeginConnection(compression);
@@ -118,28 +119,6 @@ public sealed class UpstreamReceiverTests
         Assert.All(statuses, status => Assert.Equal(ReceiveStatus.NeedMoreData, status));
         Assert.Equal(Events * (1 + Windows) - 1, ring.Cursor);
         Assert.Equal(0, allocated);
-    }
-
-    /// <summary>Server frames (unmasked) for <paramref name="payloads"/>: text when uncompressed, one compressed binary message each otherwise.</summary>
-    internal static byte[] Frames(TransportCompression compression, IEnumerable<byte[]> payloads)
-    {
-        var output = new ArrayBufferWriter<byte>();
-        using IMessageEncoder? encoder = MessageCodecs.CreateEncoder(compression);
-        var compressed = new ArrayBufferWriter<byte>();
-        foreach (byte[] payload in payloads)
-        {
-            if (encoder is null)
-            {
-                WebSocketFrameWriter.WriteFrame(output, WebSocketOpcode.Text, payload);
-                continue;
-            }
-
-            compressed.ResetWrittenCount();
-            encoder.Encode(payload, compressed);
-            WebSocketFrameWriter.WriteFrame(output, WebSocketOpcode.Binary, compressed.WrittenSpan);
-        }
-
-        return output.WrittenSpan.ToArray();
     }
 
     /// <summary>The byte offset where frame number <paramref name="count"/> starts (server frames, no mask).</summary>
