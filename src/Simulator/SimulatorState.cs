@@ -84,10 +84,26 @@ public sealed class SimulatorState
             var list = new JsonObject[data.Guilds.Count];
             for (var i = 0; i < list.Length; i++)
             {
-                list[i] = Json.Clone(data.Guilds[i].Guild);
+                list[i] = data.Guilds[i].Copy();
             }
 
             return list;
+        }
+    }
+
+    /// <summary>UTF-8 bytes of a shard's full guild objects as GUILD_CREATE sends them with every intent (summed, without copying them).</summary>
+    public long GetGuildJsonBytes(int shard)
+    {
+        var data = Shard(shard);
+        lock (data.Gate)
+        {
+            long bytes = 0;
+            foreach (var guild in data.Guilds)
+            {
+                bytes += guild.JsonByteCount;
+            }
+
+            return bytes;
         }
     }
 
@@ -102,7 +118,7 @@ public sealed class SimulatorState
         var data = Shard(ShardOf(id));
         lock (data.Gate)
         {
-            return data.ById.TryGetValue(guildId, out var guild) ? Json.Clone(guild.Guild) : null;
+            return data.ById.TryGetValue(guildId, out var guild) ? guild.Copy() : null;
         }
     }
 
