@@ -13,7 +13,7 @@ public sealed class SimulatorState
     private readonly JsonObject _application;
     private readonly ShardData[] _shards;
 
-    internal SimulatorState(int shardCount, JsonObject botUser, JsonObject application, List<GuildData>[] guilds, SnowflakeFactory ids)
+    internal SimulatorState(int shardCount, JsonObject botUser, JsonObject application, List<GuildData>[] guilds, SnowflakeFactory ids, int seed)
     {
         ShardCount = shardCount;
         _botUser = botUser;
@@ -22,7 +22,7 @@ public sealed class SimulatorState
         _shards = new ShardData[shardCount];
         for (var s = 0; s < shardCount; s++)
         {
-            _shards[s] = new ShardData(s, guilds[s], ids.NowUnixMs + 86_400_000, s);
+            _shards[s] = new ShardData(s, guilds[s], ids.NowUnixMs + 86_400_000, seed);
         }
     }
 

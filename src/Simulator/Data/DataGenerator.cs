@@ -58,7 +58,7 @@ internal sealed partial class DataGenerator
             shards[shard].Add(new GuildData(guildId, Json.Str(guild, "id")!, (int)guild["member_count"]!, Json.ToBytes(guild)));
         }
 
-        return new SimulatorState(_options.ShardCount, bot, application, shards, _ids);
+        return new SimulatorState(_options.ShardCount, bot, application, shards, _ids, _options.Seed);
     }
 
     private JsonObject MakeGuild(ulong guildId, JsonObject bot)
