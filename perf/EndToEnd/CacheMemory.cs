@@ -40,7 +40,7 @@ internal static class CacheMemory
                 b.AppendLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {guilds:N0} | {m.Shards} | {m.JsonPerGuild:N0} | {m.EstimatePerGuild:N0} | {m.EstimatePerGuild / m.JsonPerGuild:N2}× | {heap:N0} | {heap / m.JsonPerGuild:N2}× | {rss:N0} | {rss / m.JsonPerGuild:N2}× | {m.Fill.TotalSeconds:N1} |"));
             }
-            catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException or HttpRequestException or OutOfMemoryException)
+            catch (Exception e) when (e is TimeoutException or TaskCanceledException or InvalidOperationException or IOException or HttpRequestException or OutOfMemoryException)
             {
                 b.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {guilds:N0} | FAILED: {e.Message.ReplaceLineEndings(" ")} |||||||||"));
             }
@@ -70,11 +70,11 @@ internal static class CacheMemory
             json += simulator.State.GetGuildJsonBytes(shard);
         }
 
-        var clock = Stopwatch.StartNew();
-        await using var proxy = await ProxyTarget.StartAsync(simulator.ApiBaseUrl, RunSettings.Token, RunSettings.Intents, TransportCompression.None, cache: true).ConfigureAwait(false);
         // Bounded: a stuck fill fails its row instead of hanging the run (2 min plus 5 ms per guild: 10 min at 100k).
         var fillLimit = TimeSpan.FromSeconds(120 + (guilds * 0.005));
         var deadline = DateTime.UtcNow + fillLimit;
+        var clock = Stopwatch.StartNew();
+        await using var proxy = await ProxyTarget.StartAsync(simulator.ApiBaseUrl, RunSettings.Token, RunSettings.Intents, TransportCompression.None, cache: true, fillLimit).ConfigureAwait(false);
         while (await proxy.SumMetricAsync("gateway_cache_guilds{").ConfigureAwait(false) < guilds)
         {
             if (DateTime.UtcNow > deadline)
