@@ -46,6 +46,9 @@ internal static class CacheMemory
             }
         }
 
+        // The Simulator (every generated guild, held as serialized bytes) lives in this process.
+        using var driver = Process.GetCurrentProcess();
+        b.AppendLine(string.Create(CultureInfo.InvariantCulture, $"\nDriver (in-process Simulator) peak RSS: {driver.PeakWorkingSet64 / 1048576.0:N0} MiB."));
         return b.ToString();
     }
 
