@@ -5,7 +5,8 @@ namespace GatewayProxy.Simulator;
 
 /// <summary>
 /// The generated bot: its user, application and guilds per shard, each as the full GUILD_CREATE object
-/// (every member and presence), kept consistent with every event the simulator emits. Readers get copies.
+/// (every member and presence), kept consistent with every event the simulator emits (held serialized until an event
+/// changes a guild: see <see cref="GuildData"/>). Readers get copies.
 /// </summary>
 public sealed class SimulatorState
 {
