@@ -49,6 +49,13 @@ internal sealed partial class GatewayConnection
                     continue;
                 }
 
+                if (IsClosing && !_closeSent.Task.IsCompleted)
+                {
+                    // A close is on its way: CloseAsync writes what is queued (HELLO before a 4012...), then the close frame.
+                    await _closeSent.Task.WaitAsync(_stop.Token).ConfigureAwait(false);
+                    continue;
+                }
+
                 await _writeLock.WaitAsync(_stop.Token).ConfigureAwait(false);
                 try
                 {
@@ -58,14 +65,17 @@ internal sealed partial class GatewayConnection
                     }
 
                     var written = 0;
-                    while (written < 256 && !_stalled && reader.TryRead(out var item))
+                    if (IsClosing && _closeSent.Task.IsCompleted)
                     {
-                        if (IsClosing)
+                        // After a close frame nothing else may go out.
+                        while (reader.TryRead(out _))
                         {
-                            // After a close frame nothing else may go out.
-                            continue;
                         }
+                    }
 
+                    // Taken only while no close is pending: an item read here is written, never dropped before the close frame.
+                    while (written < 256 && !_stalled && !IsClosing && reader.TryRead(out var item))
+                    {
                         WriteOne(item);
                         written++;
                     }
