@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using GatewayProxy.Protocol.Compression;
@@ -7,75 +8,93 @@ namespace GatewayProxy.Perf.EndToEnd;
 
 /// <summary>
 /// Cache memory at 1k/10k/100k guilds: the proxy child connects to a Simulator with that many (small) guilds; once its
-/// cache holds them all, its own estimate (<c>gateway_cache_bytes</c>) and its resident memory above an empty proxy's
-/// are divided by the guild count and compared with the GUILD_CREATE JSON bytes per guild.
+/// cache holds them all, its own estimate (<c>gateway_cache_bytes</c>), its managed heap (<c>gateway_process_heap_bytes</c>)
+/// and its resident memory, each above an empty proxy's, are divided by the guild count and compared with the
+/// GUILD_CREATE JSON bytes per guild (as sent with every intent).
 /// </summary>
 internal static class CacheMemory
 {
-    private const int Shards = 4;
-    private static readonly TimeSpan FillLimit = TimeSpan.FromSeconds(300);
+    /// <summary>Discord allows at most 2,500 guilds per shard; fewer than 4 shards would not be a sharded bot.</summary>
+    private const int GuildsPerShard = 2500;
+    private const int MinShards = 4;
+    private const int MembersPerGuild = 10;
+
+    /// <summary>The heading printed above the table.</summary>
+    public static string Heading => string.Create(CultureInfo.InvariantCulture,
+        $"Cache memory (max({MinShards}, guilds / {GuildsPerShard:N0}) shards, {MembersPerGuild} members per guild, every cache flag on):");
 
     /// <summary>Runs the measurement for each guild count and returns a Markdown table (a failed row says why).</summary>
     public static async Task<string> RunAsync(IReadOnlyList<int> guildCounts)
     {
         var b = new StringBuilder();
-        b.AppendLine("| guilds | GUILD_CREATE JSON B/guild | cache estimate B/guild | estimate ÷ JSON | proxy RSS above empty B/guild | RSS ÷ JSON |");
-        b.AppendLine("|--:|--:|--:|--:|--:|--:|");
+        b.AppendLine("| guilds | shards | GUILD_CREATE JSON B/guild | cache estimate B/guild | estimate ÷ JSON | heap above empty B/guild | heap ÷ JSON | RSS above empty B/guild | RSS ÷ JSON | fill s |");
+        b.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         var empty = await MeasureAsync(0).ConfigureAwait(false);
         foreach (var guilds in guildCounts)
         {
             try
             {
                 var m = await MeasureAsync(guilds).ConfigureAwait(false);
+                var heap = (m.Heap - empty.Heap) / guilds;
                 var rss = (double)(m.Rss - empty.Rss) / guilds;
                 b.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {guilds:N0} | {m.JsonPerGuild:N0} | {m.EstimatePerGuild:N0} | {m.EstimatePerGuild / m.JsonPerGuild:N2}× | {rss:N0} | {rss / m.JsonPerGuild:N2}× |"));
+                    $"| {guilds:N0} | {m.Shards} | {m.JsonPerGuild:N0} | {m.EstimatePerGuild:N0} | {m.EstimatePerGuild / m.JsonPerGuild:N2}× | {heap:N0} | {heap / m.JsonPerGuild:N2}× | {rss:N0} | {rss / m.JsonPerGuild:N2}× | {m.Fill.TotalSeconds:N1} |"));
             }
-            catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException or HttpRequestException or OutOfMemoryException)
+            catch (Exception e) when (e is TimeoutException or TaskCanceledException or InvalidOperationException or IOException or HttpRequestException or OutOfMemoryException)
             {
-                b.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {guilds:N0} | FAILED: {e.Message.ReplaceLineEndings(" ")} |||||"));
+                b.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {guilds:N0} | FAILED: {e.Message.ReplaceLineEndings(" ")} |||||||||"));
             }
         }
 
+        // The Simulator (every generated guild, held as serialized bytes) lives in this process.
+        using var driver = Process.GetCurrentProcess();
+        b.AppendLine(string.Create(CultureInfo.InvariantCulture, $"\nDriver (in-process Simulator) peak RSS: {driver.PeakWorkingSet64 / 1048576.0:N0} MiB."));
         return b.ToString();
     }
 
-    private static async Task<(double JsonPerGuild, double EstimatePerGuild, long Rss)> MeasureAsync(int guilds)
+    private static int ShardsFor(int guilds) => Math.Max(MinShards, (guilds + GuildsPerShard - 1) / GuildsPerShard);
+
+    private static async Task<Measurement> MeasureAsync(int guilds)
     {
+        var shards = ShardsFor(guilds);
         await using var simulator = await DiscordSimulator.StartAsync(new SimulatorOptions
         {
-            ShardCount = Shards,
+            ShardCount = shards,
             GuildCount = guilds,
-            MembersPerGuild = 10,
+            MembersPerGuild = MembersPerGuild,
             EventsPerSecond = 0,
             IdentifyInterval = TimeSpan.Zero,
-            MaxConcurrency = Shards,
+            MaxConcurrency = shards,
             Token = RunSettings.Token,
         }).ConfigureAwait(false);
         long json = 0;
-        for (var shard = 0; shard < Shards; shard++)
+        for (var shard = 0; shard < shards; shard++)
         {
-            foreach (var guild in simulator.State.GetGuilds(shard))
-            {
-                json += Encoding.UTF8.GetByteCount(guild.ToJsonString());
-            }
+            json += simulator.State.GetGuildJsonBytes(shard);
         }
 
-        await using var proxy = await ProxyTarget.StartAsync(simulator.ApiBaseUrl, RunSettings.Token, RunSettings.Intents, TransportCompression.None, cache: true).ConfigureAwait(false);
-        var deadline = DateTime.UtcNow + FillLimit;
+        // Bounded: a stuck fill fails its row instead of hanging the run (2 min plus 5 ms per guild: 10 min at 100k).
+        var fillLimit = TimeSpan.FromSeconds(120 + (guilds * 0.005));
+        var deadline = DateTime.UtcNow + fillLimit;
+        var clock = Stopwatch.StartNew();
+        await using var proxy = await ProxyTarget.StartAsync(simulator.ApiBaseUrl, RunSettings.Token, RunSettings.Intents, TransportCompression.None, cache: true, fillLimit).ConfigureAwait(false);
         while (await proxy.SumMetricAsync("gateway_cache_guilds{").ConfigureAwait(false) < guilds)
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"the proxy's cache did not reach {guilds} guilds within {FillLimit}");
+                throw new TimeoutException($"the proxy's cache did not reach {guilds} guilds within {fillLimit}");
             }
 
             // Polling a child process's metrics: nothing to await instead.
             await Task.Delay(250).ConfigureAwait(false);
         }
 
+        var fill = clock.Elapsed;
         var estimate = await proxy.SumMetricAsync("gateway_cache_bytes{").ConfigureAwait(false);
+        var heap = await proxy.SumMetricAsync("gateway_process_heap_bytes ").ConfigureAwait(false);
         var perGuild = Math.Max(guilds, 1);
-        return ((double)json / perGuild, estimate / perGuild, proxy.ResidentBytes());
+        return new Measurement(shards, (double)json / perGuild, estimate / perGuild, heap, proxy.ResidentBytes(), fill);
     }
+
+    private readonly record struct Measurement(int Shards, double JsonPerGuild, double EstimatePerGuild, double Heap, long Rss, TimeSpan Fill);
 }

@@ -47,7 +47,7 @@ internal static class E2eCommand
         }
         if (!options.Quick && !options.NoCache)
         {
-            Console.WriteLine("Cache memory (4 shards, 10 members per guild, every cache flag on):");
+            Console.WriteLine(CacheMemory.Heading);
             Console.WriteLine(await CacheMemory.RunAsync(options.CacheGuilds).ConfigureAwait(false));
         }
 

@@ -55,8 +55,7 @@ public sealed partial class DiscordSimulator
                     return;
                 }
 
-                var view = GuildViews.GuildCreate(guild, session.Intents, session.LargeThreshold, State.BotUserId);
-                shard.SendLocked(session, "GUILD_CREATE", Json.ToBytes(view));
+                shard.SendLocked(session, "GUILD_CREATE", GuildViews.GuildCreateBytes(guild, session.Intents, session.LargeThreshold, State.BotUserId));
             }
 
             session.Ready = true;

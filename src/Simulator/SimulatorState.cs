@@ -5,7 +5,8 @@ namespace GatewayProxy.Simulator;
 
 /// <summary>
 /// The generated bot: its user, application and guilds per shard, each as the full GUILD_CREATE object
-/// (every member and presence), kept consistent with every event the simulator emits. Readers get copies.
+/// (every member and presence), kept consistent with every event the simulator emits (held serialized until an event
+/// changes a guild: see <see cref="GuildData"/>). Readers get copies.
 /// </summary>
 public sealed class SimulatorState
 {
@@ -13,7 +14,7 @@ public sealed class SimulatorState
     private readonly JsonObject _application;
     private readonly ShardData[] _shards;
 
-    internal SimulatorState(int shardCount, JsonObject botUser, JsonObject application, List<GuildData>[] guilds, SnowflakeFactory ids)
+    internal SimulatorState(int shardCount, JsonObject botUser, JsonObject application, List<GuildData>[] guilds, SnowflakeFactory ids, int seed)
     {
         ShardCount = shardCount;
         _botUser = botUser;
@@ -22,7 +23,7 @@ public sealed class SimulatorState
         _shards = new ShardData[shardCount];
         for (var s = 0; s < shardCount; s++)
         {
-            _shards[s] = new ShardData(s, guilds[s], ids.NowUnixMs + 86_400_000, s);
+            _shards[s] = new ShardData(s, guilds[s], ids.NowUnixMs + 86_400_000, seed);
         }
     }
 
@@ -84,10 +85,26 @@ public sealed class SimulatorState
             var list = new JsonObject[data.Guilds.Count];
             for (var i = 0; i < list.Length; i++)
             {
-                list[i] = Json.Clone(data.Guilds[i].Guild);
+                list[i] = data.Guilds[i].Copy();
             }
 
             return list;
+        }
+    }
+
+    /// <summary>UTF-8 bytes of a shard's full guild objects as GUILD_CREATE sends them with every intent (summed, without copying them).</summary>
+    public long GetGuildJsonBytes(int shard)
+    {
+        var data = Shard(shard);
+        lock (data.Gate)
+        {
+            long bytes = 0;
+            foreach (var guild in data.Guilds)
+            {
+                bytes += guild.JsonByteCount;
+            }
+
+            return bytes;
         }
     }
 
@@ -102,7 +119,7 @@ public sealed class SimulatorState
         var data = Shard(ShardOf(id));
         lock (data.Gate)
         {
-            return data.ById.TryGetValue(guildId, out var guild) ? Json.Clone(guild.Guild) : null;
+            return data.ById.TryGetValue(guildId, out var guild) ? guild.Copy() : null;
         }
     }
 

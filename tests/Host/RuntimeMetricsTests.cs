@@ -19,6 +19,7 @@ public sealed class RuntimeMetricsTests
         Assert.True(Value(text, "gateway_process_allocated_bytes ") >= first + (1 << 20), "allocating 1 MiB shows in the gauge");
         Assert.True(Value(text, "gateway_gc_collections{generation=\"0\"} ") >= Value(text, "gateway_gc_collections{generation=\"2\"} "));
         Assert.True(Value(text, "gateway_process_cpu_seconds ") > 0);
+        Assert.True(Value(text, "gateway_process_heap_bytes ") > 0, "the managed heap holds the proxy's objects");
     }
 
     private static double Value(string metrics, string prefix)

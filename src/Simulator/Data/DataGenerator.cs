@@ -53,10 +53,12 @@ internal sealed partial class DataGenerator
             _ids.Advance(3_600_000 + _rng.Next(3_600_000));
             var shard = g % _options.ShardCount;
             var guildId = _ids.NextOnShard(shard, _options.ShardCount);
-            shards[shard].Add(new GuildData(guildId, MakeGuild(guildId, bot)));
+            // Held serialized (cold) until something changes it: a JsonNode tree per guild does not fit 100k guilds.
+            var guild = MakeGuild(guildId, bot);
+            shards[shard].Add(new GuildData(guildId, Json.Str(guild, "id")!, (int)guild["member_count"]!, Json.ToBytes(guild)));
         }
 
-        return new SimulatorState(_options.ShardCount, bot, application, shards, _ids);
+        return new SimulatorState(_options.ShardCount, bot, application, shards, _ids, _options.Seed);
     }
 
     private JsonObject MakeGuild(ulong guildId, JsonObject bot)

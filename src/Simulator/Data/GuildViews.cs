@@ -15,11 +15,31 @@ internal static class GuildViews
     };
 
     /// <summary>
+    /// GUILD_CREATE's <c>d</c> serialized for a session: a cold guild whose view is the whole guild (presence intent,
+    /// not large) is sent as its stored bytes, without parsing; otherwise <see cref="GuildCreate"/> serialized.
+    /// </summary>
+    public static byte[] GuildCreateBytes(GuildData guild, long intents, int largeThreshold, string botUserId)
+    {
+        if (guild.ColdBytes is { } cold && (intents & Intents.GuildPresences) != 0 && guild.MemberCount <= largeThreshold)
+        {
+            return cold;
+        }
+
+        return Json.ToBytes(GuildCreate(guild, intents, largeThreshold, botUserId));
+    }
+
+    /// <summary>
     /// GUILD_CREATE for a session: without GUILD_PRESENCES only the bot and members in voice (and no presences);
     /// above large_threshold only members that are online, have a role or a nick, or are in voice.
     /// </summary>
     public static JsonObject GuildCreate(GuildData guild, long intents, int largeThreshold, string botUserId)
     {
+        // Reading a view must not thaw a cold guild for good (that is what keeps 100k guilds small): read a parsed copy.
+        if (guild.ColdBytes is { } cold)
+        {
+            guild = new GuildData(guild.Id, (JsonObject)JsonNode.Parse(cold)!);
+        }
+
         var view = new JsonObject();
         var large = guild.MemberCount > largeThreshold;
         var presences = (intents & Intents.GuildPresences) != 0;

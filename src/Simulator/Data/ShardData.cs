@@ -3,7 +3,7 @@ namespace GatewayProxy.Simulator.Data;
 /// <summary>The guilds of one shard, the lock that guards them, and the shard's own id and random sources.</summary>
 internal sealed class ShardData
 {
-    /// <summary>Creates a shard's data; ids minted here never collide with other shards' (worker/process bits differ).</summary>
+    /// <summary>Creates a shard's data; its live events are drawn from <paramref name="seed"/> (the Simulator's seed) and the shard; ids minted here never collide with other shards' (worker/process bits differ).</summary>
     public ShardData(int shard, List<GuildData> guilds, long clockUnixMs, int seed)
     {
         Shard = shard;
@@ -14,7 +14,8 @@ internal sealed class ShardData
         }
 
         Ids = new SnowflakeFactory(clockUnixMs, 2 + (shard % 30), (shard / 30) & 31);
-        Random = new Random(unchecked((seed * 7919) + shard));
+        // Seed 1 (the default) keeps the per-shard streams of earlier versions (which seeded with the shard alone).
+        Random = new Random(unchecked(((seed - 1) * 7919) + (shard * 7920)));
     }
 
     /// <summary>The shard id.</summary>

@@ -23,7 +23,7 @@ internal sealed partial class ShardRuntime
             foreach (var e in _scratch)
             {
                 var data = e.GuildCreate is { } guild
-                    ? Json.ToBytes(GuildViews.GuildCreate(guild, Gateway.Intents.All, 250, _simulator.State.BotUserId))
+                    ? GuildViews.GuildCreateBytes(guild, Gateway.Intents.All, 250, _simulator.State.BotUserId)
                     : e.Data;
                 prepared.Add(new PreparedDispatch(e.Type, data));
             }

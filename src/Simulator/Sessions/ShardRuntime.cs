@@ -76,8 +76,7 @@ internal sealed partial class ShardRuntime
 
             if (e.GuildCreate is { } guild)
             {
-                var view = GuildViews.GuildCreate(guild, session.Intents, session.LargeThreshold, _simulator.State.BotUserId);
-                SendLocked(session, e.Type, Json.ToBytes(view));
+                SendLocked(session, e.Type, GuildViews.GuildCreateBytes(guild, session.Intents, session.LargeThreshold, _simulator.State.BotUserId));
             }
             else
             {
