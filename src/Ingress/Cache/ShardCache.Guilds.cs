@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Immutable;
 using GatewayProxy.Ingress.Cache.Json;
 
 namespace GatewayProxy.Ingress.Cache;
@@ -7,12 +6,13 @@ namespace GatewayProxy.Ingress.Cache;
 /// <summary>READY, GUILD_CREATE/UPDATE/DELETE and USER_UPDATE.</summary>
 public sealed partial class ShardCache
 {
-    private CacheRoot ApplyReadyCore(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyReadyCore(ReadOnlySpan<byte> data)
     {
+        CacheRoot root = _root;
         byte[] user = root.BotUserJson;
         byte[] application = root.ApplicationJson;
         ulong botUserId = root.BotUserId;
-        ImmutableSortedDictionary<ulong, GuildState>.Builder guilds = ImmutableSortedDictionary.CreateBuilder<ulong, GuildState>();
+        var guilds = new Dictionary<ulong, GuildState>();
         var e = new JsonObjectEnumerator(data);
         while (e.MoveNext())
         {
@@ -32,23 +32,24 @@ public sealed partial class ShardCache
                 {
                     if (JsonValue.TryGetSnowflakeProperty(list.Current, "id"u8, out ulong guildId))
                     {
-                        guilds[guildId] = GuildState.CreateUnavailable(guildId);
+                        guilds[guildId] = GuildState.CreateUnavailable(guildId, _epoch);
                     }
                 }
             }
         }
 
-        return new CacheRoot(guilds.ToImmutable(), user, application, botUserId, position);
+        _root = new CacheRoot(guilds, user, application, botUserId, _epoch);
+        Volatile.Write(ref _botUserId, botUserId);
     }
 
-    private CacheRoot ApplyGuildCreate(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyGuildCreate(ReadOnlySpan<byte> data)
     {
         ulong guildId = 0;
         bool unavailable = false;
         byte[]? joinedAt = null;
         int memberCount = 0;
         bool memberCountSeen = false;
-        var builders = new ImmutableSortedDictionary<ulong, CachedEntity>.Builder?[GuildState.KindCount];
+        EntityMap[] collections = GuildState.CreateEmptyCollections();
         ArrayBufferWriter<byte> props = _props;
         props.ResetWrittenCount();
         props.Byte((byte)'{');
@@ -61,8 +62,12 @@ public sealed partial class ShardCache
             {
                 if (_keeps[(int)kind] || (kind == CacheEntityKind.Members && _options.CurrentMember))
                 {
-                    builders[(int)kind] ??= ImmutableSortedDictionary.CreateBuilder<ulong, CachedEntity>();
-                    AddAll(kind, e.Value, root.BotUserId, builders[(int)kind]!);
+                    if (collections[(int)kind].Epoch != _epoch)
+                    {
+                        collections[(int)kind] = new EntityMap(_epoch, 0);
+                    }
+
+                    LoadAll(kind, e.Value, _root.BotUserId, collections[(int)kind]);
                 }
 
                 continue;
@@ -108,20 +113,21 @@ public sealed partial class ShardCache
         props.Byte((byte)'}');
         if (guildId == 0)
         {
-            return root;
+            return;
         }
 
         if (unavailable)
         {
-            return root.WithGuilds(root.Guilds.SetItem(guildId, GuildState.CreateUnavailable(guildId)), position);
+            SetGuild(GuildState.CreateUnavailable(guildId, _epoch));
+            return;
         }
 
-        ImmutableSortedDictionary<ulong, CachedEntity>[] collections = GuildState.CreateEmptyCollections();
-        for (int i = 0; i < builders.Length; i++)
+        for (int i = 0; i < collections.Length; i++)
         {
-            if (builders[i] is { } builder)
+            if (collections[i].Epoch == _epoch)
             {
-                collections[i] = builder.ToImmutable();
+                // Dictionaries grow by doubling: give back the slack of the bulk load (guild memory, not a hot path).
+                collections[i].TrimExcess();
             }
         }
 
@@ -130,27 +136,27 @@ public sealed partial class ShardCache
             memberCount = collections[(int)CacheEntityKind.Members].Count;
         }
 
-        GuildState guild = GuildState.Create(guildId, props.WrittenSpan.ToArray(), joinedAt, memberCount, collections);
-        return root.WithGuilds(root.Guilds.SetItem(guildId, guild), position);
+        SetGuild(GuildState.Create(guildId, props.WrittenSpan.ToArray(), joinedAt, memberCount, collections, _epoch));
     }
 
-    private void AddAll(CacheEntityKind kind, ReadOnlySpan<byte> array, ulong botUserId, ImmutableSortedDictionary<ulong, CachedEntity>.Builder builder)
+    /// <summary>Stores every element of a JSON array that normalizes, in a map being built.</summary>
+    private void LoadAll(CacheEntityKind kind, ReadOnlySpan<byte> array, ulong botUserId, EntityMap map)
     {
         var list = new JsonArrayEnumerator(array);
         while (list.MoveNext())
         {
-            if (TryNormalize(kind, list.Current, botUserId, out ulong id, out CachedEntity entity))
+            if (TryNormalize(kind, list.Current, botUserId, out ulong id, out Normalized entity))
             {
-                builder[id] = entity;
+                map.Load(id, entity.Json, entity.Notable);
             }
         }
     }
 
-    private CacheRoot ApplyGuildUpdate(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyGuildUpdate(ReadOnlySpan<byte> data)
     {
-        if (!JsonValue.TryGetSnowflakeProperty(data, "id"u8, out ulong guildId) || !TryGetGuild(root, guildId, out GuildState guild))
+        if (!JsonValue.TryGetSnowflakeProperty(data, "id"u8, out ulong guildId) || !TryGetGuild(guildId, out GuildState guild))
         {
-            return root;
+            return;
         }
 
         // Merge rather than replace: GUILD_UPDATE may omit fields GUILD_CREATE had; collections stay as they are.
@@ -180,10 +186,10 @@ public sealed partial class ShardCache
         }
 
         props.Byte((byte)'}');
-        return Replace(root, guild, guild.WithProperties(props.WrittenSpan.ToArray()), position);
+        Writable(guild).SetProperties(props.WrittenSpan.ToArray());
     }
 
-    private static CacheRoot ApplyGuildDelete(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyGuildDelete(ReadOnlySpan<byte> data)
     {
         ulong guildId = 0;
         bool unavailable = false;
@@ -202,26 +208,27 @@ public sealed partial class ShardCache
 
         if (guildId == 0)
         {
-            return root;
+            return;
         }
 
         if (unavailable)
         {
             // An outage: keep the id (clients get GUILD_DELETE unavailable), drop the content until GUILD_CREATE.
-            return root.WithGuilds(root.Guilds.SetItem(guildId, GuildState.CreateUnavailable(guildId)), position);
+            SetGuild(GuildState.CreateUnavailable(guildId, _epoch));
         }
-
-        return root.Guilds.ContainsKey(guildId) ? root.WithGuilds(root.Guilds.Remove(guildId), position) : root;
+        else if (_root.Guilds.TryGetValue(guildId, out _))
+        {
+            // Checked first: a delete of an unknown guild must not clone the root.
+            WritableRoot().Guilds.Remove(guildId);
+        }
     }
 
-    private static CacheRoot ApplyUserUpdate(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyUserUpdate(ReadOnlySpan<byte> data)
     {
-        if (!JsonValue.TryGetSnowflakeProperty(data, "id"u8, out ulong userId) || userId != root.BotUserId)
+        if (JsonValue.TryGetSnowflakeProperty(data, "id"u8, out ulong userId) && userId == _root.BotUserId)
         {
-            return root;
+            WritableRoot().BotUserJson = data.ToArray();
         }
-
-        return new CacheRoot(root.Guilds, data.ToArray(), root.ApplicationJson, root.BotUserId, position);
     }
 
     private static void AppendProperty(ArrayBufferWriter<byte> w, ref bool any, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
