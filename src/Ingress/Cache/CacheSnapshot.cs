@@ -60,7 +60,7 @@ public sealed partial class CacheSnapshot
 
     /// <summary>The ids of one kind cached for an available guild, ascending.</summary>
     public IEnumerable<ulong> GetIds(ulong guildId, CacheEntityKind kind) =>
-        TryGetGuild(guildId, out GuildState guild) ? SortedKeys(guild.Get(kind).Keys) : [];
+        TryGetGuild(guildId, out GuildState guild) ? SortedKeys(guild.Get(kind)) : [];
 
     /// <summary>The guild's own properties as one JSON object (no collections, no per-connection fields).</summary>
     public bool TryGetGuildProperties(ulong guildId, out ReadOnlyMemory<byte> json)
@@ -105,10 +105,18 @@ public sealed partial class CacheSnapshot
     }
 
     /// <summary>Keys in ascending order (the maps keep insertion order; callers of the id lists expect them sorted).</summary>
-    private static ulong[] SortedKeys<TValue>(Dictionary<ulong, TValue>.KeyCollection keys)
+    private static ulong[] SortedKeys(Dictionary<ulong, GuildState>.KeyCollection keys)
     {
         var sorted = new ulong[keys.Count];
         keys.CopyTo(sorted, 0);
+        Array.Sort(sorted);
+        return sorted;
+    }
+
+    private static ulong[] SortedKeys(EntityMap map)
+    {
+        var sorted = new ulong[map.Count];
+        map.CopyKeysTo(sorted);
         Array.Sort(sorted);
         return sorted;
     }

@@ -93,7 +93,7 @@ public sealed partial class ShardCache
             {
                 if (!JsonValue.TryGetSnowflakeProperty(pair.Value.Json, "parent_id"u8, out ulong parent) || !ArrayContainsSnowflake(channelIds, parent))
                 {
-                    threads[pair.Key] = pair.Value;
+                    threads.Put(pair.Key, pair.Value);
                 }
             }
         }
@@ -126,7 +126,7 @@ public sealed partial class ShardCache
             && TryGetGuild(guildId, out GuildState guild)
             && JsonObjectEnumerator.TryGet(data, listName, out ReadOnlySpan<byte> list))
         {
-            var map = new EntityMap(_epoch, 0);
+            var map = new EntityMap(_epoch, JsonArrayEnumerator.Count(list));
             LoadAll(kind, list, _root.BotUserId, map);
             map.TrimExcess();
             Writable(guild).SetCollection(kind, map);

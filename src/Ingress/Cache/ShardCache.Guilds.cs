@@ -64,7 +64,7 @@ public sealed partial class ShardCache
                 {
                     if (collections[(int)kind].Epoch != _epoch)
                     {
-                        collections[(int)kind] = new EntityMap(_epoch, 0);
+                        collections[(int)kind] = new EntityMap(_epoch, JsonArrayEnumerator.Count(e.Value));
                     }
 
                     LoadAll(kind, e.Value, _root.BotUserId, collections[(int)kind]);

@@ -107,7 +107,7 @@ public sealed class ConcurrentSnapshotTests
     /// <summary>READY, every GUILD_CREATE, then the Simulator's live mix (members, presences, voice, channels, roles, guild outages, messages).</summary>
     private static List<(byte[] Type, byte[] Data)> GenerateStream()
     {
-        var options = new SimulatorOptions { ShardCount = 1, GuildCount = 6, MembersPerGuild = 40, Seed = 17 };
+        var options = new SimulatorOptions { ShardCount = 1, GuildCount = 6, MembersPerGuild = 300, Seed = 17 };
         SimulatorState state = new DataGenerator(options).Generate();
         ShardData shard = state.Shard(0);
         var events = new List<(byte[], byte[])>(EventCount + 64)
