@@ -126,9 +126,14 @@ public sealed partial class ShardCache
             && TryGetGuild(guildId, out GuildState guild)
             && JsonObjectEnumerator.TryGet(data, listName, out ReadOnlySpan<byte> list))
         {
-            var map = new EntityMap(_epoch, JsonArrayEnumerator.Count(list));
-            LoadAll(kind, list, _root.BotUserId, map);
-            map.TrimExcess();
+            int count = JsonArrayEnumerator.Count(list);
+            EntityMap map = count == 0 ? EntityMap.Empty : new EntityMap(_epoch, count);
+            if (count > 0)
+            {
+                LoadAll(kind, list, _root.BotUserId, map);
+                map.TrimExcess();
+            }
+
             Writable(guild).SetCollection(kind, map);
         }
     }

@@ -42,8 +42,14 @@ public sealed partial class ShardCache
         Volatile.Write(ref _botUserId, botUserId);
     }
 
-    private void ApplyGuildCreate(ReadOnlySpan<byte> data)
+    /// <summary>Builds the guild of a GUILD_CREATE (null: no id) without touching the cache, so it can run outside the lock.</summary>
+    /// <remarks>
+    /// Writer thread only. The epoch is read once: if a snapshot ends it meanwhile, the new guild merely counts as frozen
+    /// and is copied on its first change, which is safe (no snapshot can hold an object that did not exist yet).
+    /// </remarks>
+    private GuildState? BuildGuild(ReadOnlySpan<byte> data)
     {
+        long epoch = Volatile.Read(ref _epoch);
         ulong guildId = 0;
         bool unavailable = false;
         byte[]? joinedAt = null;
@@ -62,12 +68,17 @@ public sealed partial class ShardCache
             {
                 if (_keeps[(int)kind] || (kind == CacheEntityKind.Members && _options.CurrentMember))
                 {
-                    if (collections[(int)kind].Epoch != _epoch)
+                    // An empty array keeps the shared empty map: most guilds have several empty collections.
+                    int count = JsonArrayEnumerator.Count(e.Value);
+                    if (count > 0 && collections[(int)kind].Epoch != epoch)
                     {
-                        collections[(int)kind] = new EntityMap(_epoch, JsonArrayEnumerator.Count(e.Value));
+                        collections[(int)kind] = new EntityMap(epoch, count);
                     }
 
-                    LoadAll(kind, e.Value, _root.BotUserId, collections[(int)kind]);
+                    if (count > 0)
+                    {
+                        LoadAll(kind, e.Value, _root.BotUserId, collections[(int)kind]);
+                    }
                 }
 
                 continue;
@@ -113,20 +124,19 @@ public sealed partial class ShardCache
         props.Byte((byte)'}');
         if (guildId == 0)
         {
-            return;
+            return null;
         }
 
         if (unavailable)
         {
-            SetGuild(GuildState.CreateUnavailable(guildId, _epoch));
-            return;
+            return GuildState.CreateUnavailable(guildId, epoch);
         }
 
         for (int i = 0; i < collections.Length; i++)
         {
-            if (collections[i].Epoch == _epoch)
+            if (collections[i].Epoch == epoch)
             {
-                // Dictionaries grow by doubling: give back the slack of the bulk load (guild memory, not a hot path).
+                // Chunks grow by doubling: give back the slack of the bulk load (guild memory, not a hot path).
                 collections[i].TrimExcess();
             }
         }
@@ -136,7 +146,7 @@ public sealed partial class ShardCache
             memberCount = collections[(int)CacheEntityKind.Members].Count;
         }
 
-        SetGuild(GuildState.Create(guildId, props.WrittenSpan.ToArray(), joinedAt, memberCount, collections, _epoch));
+        return GuildState.Create(guildId, props.WrittenSpan.ToArray(), joinedAt, memberCount, collections, epoch);
     }
 
     /// <summary>Stores every element of a JSON array that normalizes, in a map being built.</summary>

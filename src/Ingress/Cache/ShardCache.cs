@@ -145,6 +145,11 @@ public sealed partial class ShardCache
             return CacheApplyResult.Malformed;
         }
 
+        if (ev == CacheEvent.GuildCreate)
+        {
+            return ApplyGuildCreate(data, position);
+        }
+
         CacheApplyResult result = CacheApplyResult.Applied;
         lock (_gate)
         {
@@ -158,17 +163,39 @@ public sealed partial class ShardCache
 
                 ApplyCore(ev, data);
             }
-            catch (JsonException)
+            catch (Exception e) when (IsMalformedData(e))
             {
                 result = CacheApplyResult.Malformed;
-            }
-            catch (InvalidOperationException)
-            {
-                // Utf8JsonReader throws this when a value has an unexpected token type.
-                result = CacheApplyResult.Malformed;
+                _malformed++;
             }
 
-            if (result == CacheApplyResult.Malformed)
+            Volatile.Write(ref _position, position);
+        }
+
+        return result;
+    }
+
+    /// <summary>GUILD_CREATE: the guild is built outside the lock (a big one takes long, and identifying clients must not wait), then put in.</summary>
+    private CacheApplyResult ApplyGuildCreate(ReadOnlySpan<byte> data, long position)
+    {
+        GuildState? guild = null;
+        CacheApplyResult result = CacheApplyResult.Applied;
+        try
+        {
+            guild = BuildGuild(data);
+        }
+        catch (Exception e) when (IsMalformedData(e))
+        {
+            result = CacheApplyResult.Malformed;
+        }
+
+        lock (_gate)
+        {
+            if (guild is not null)
+            {
+                SetGuild(guild);
+            }
+            else if (result == CacheApplyResult.Malformed)
             {
                 _malformed++;
             }
@@ -179,12 +206,14 @@ public sealed partial class ShardCache
         return result;
     }
 
+    /// <summary>What the JSON readers throw for data that is not the expected shape (Utf8JsonReader throws InvalidOperationException for a wrong token type).</summary>
+    private static bool IsMalformedData(Exception e) => e is JsonException or InvalidOperationException;
+
     private void ApplyCore(CacheEvent ev, ReadOnlySpan<byte> data)
     {
         switch (ev)
         {
             case CacheEvent.Ready: ApplyReadyCore(data); break;
-            case CacheEvent.GuildCreate: ApplyGuildCreate(data); break;
             case CacheEvent.GuildUpdate: ApplyGuildUpdate(data); break;
             case CacheEvent.GuildDelete: ApplyGuildDelete(data); break;
             case CacheEvent.UserUpdate: ApplyUserUpdate(data); break;
