@@ -86,8 +86,22 @@ internal sealed partial class EntityMap
         }
     }
 
-    /// <summary>Adds a new entity with an exact-size buffer (bulk loads: GUILD_CREATE, list replacements).</summary>
-    public void Load(ulong id, ReadOnlySpan<byte> json, bool notable) => Put(id, new CachedEntity(json.ToArray(), json.Length, notable, Epoch));
+    /// <summary>Adds a new entity (bulk loads: GUILD_CREATE, list replacements): into its buffer in <paramref name="recycle"/> when that one is of <paramref name="recycleEpoch"/> (so no snapshot sees it) and fits, else into an exact-size one.</summary>
+    public void Load(ulong id, ReadOnlySpan<byte> json, bool notable, EntityMap? recycle = null, long recycleEpoch = -1)
+    {
+        byte[] buffer;
+        if (recycle is not null && recycle.TryGetValue(id, out CachedEntity old) && old.Epoch == recycleEpoch && json.Length <= old.Buffer.Length)
+        {
+            buffer = old.Buffer;
+            json.CopyTo(buffer);
+        }
+        else
+        {
+            buffer = json.ToArray();
+        }
+
+        Put(id, new CachedEntity(buffer, json.Length, notable, Epoch));
+    }
 
     /// <summary>Stores <paramref name="entity"/> as it is (its buffer may belong to an older epoch: it is then never overwritten).</summary>
     public void Put(ulong id, CachedEntity entity)

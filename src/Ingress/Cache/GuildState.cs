@@ -56,9 +56,26 @@ internal sealed class GuildState
     /// <summary>Approximate memory held by this guild (properties + entities + overheads).</summary>
     public long ApproximateBytes { get; private set; }
 
+    /// <summary>
+    /// Unavailable only: the content the guild had when it was lost, whose entity buffers from <see cref="RecycleEpoch"/>
+    /// no snapshot can ever see, so its next GUILD_CREATE may write into them instead of allocating.
+    /// </summary>
+    public GuildState? Recycle { get; private init; }
+
+    /// <summary>The epoch in which <see cref="Recycle"/> was hidden: only its buffers of that epoch are reused.</summary>
+    public long RecycleEpoch { get; private init; }
+
     /// <summary>A guild known only by id, waiting for its GUILD_CREATE.</summary>
     public static GuildState CreateUnavailable(ulong id, long epoch) =>
         new(id, unavailable: true, EmptyObject, null, 0, EmptyCollections, GuildOverhead, epoch);
+
+    /// <summary>A guild lost in an outage (GUILD_DELETE unavailable), keeping what it held for its GUILD_CREATE to reuse.</summary>
+    public static GuildState CreateLost(GuildState lost, long epoch) =>
+        new(lost.Id, unavailable: true, EmptyObject, null, 0, EmptyCollections, GuildOverhead, epoch)
+        {
+            Recycle = lost.Unavailable ? lost.Recycle : lost,
+            RecycleEpoch = lost.Unavailable ? lost.RecycleEpoch : epoch,
+        };
 
     /// <summary>A fully created guild owning <paramref name="collections"/>.</summary>
     public static GuildState Create(ulong id, byte[] properties, byte[]? joinedAt, int memberCount, EntityMap[] collections, long epoch)

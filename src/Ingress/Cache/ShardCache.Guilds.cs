@@ -50,6 +50,8 @@ public sealed partial class ShardCache
     private GuildState? BuildGuild(ReadOnlySpan<byte> data)
     {
         long epoch = Volatile.Read(ref _epoch);
+        GuildState? recycle = null;
+        long recycleEpoch = -1;
         ulong guildId = 0;
         bool unavailable = false;
         byte[]? joinedAt = null;
@@ -77,11 +79,19 @@ public sealed partial class ShardCache
 
                     if (count > 0)
                     {
-                        LoadAll(kind, e.Value, _root.BotUserId, collections[(int)kind]);
+                        LoadAll(kind, e.Value, _root.BotUserId, collections[(int)kind], recycle?.Get(kind), recycleEpoch);
                     }
                 }
 
                 continue;
+            }
+
+            if (name.SequenceEqual("id"u8) && JsonValue.TryGetSnowflake(e.Value, out ulong id)
+                && _root.Guilds.TryGetValue(id, out GuildState? known) && known.Recycle is { } lost)
+            {
+                // Discord sends the id first; a guild back from an outage refills the buffers it had (see CreateLost).
+                recycle = lost;
+                recycleEpoch = known.RecycleEpoch;
             }
 
             if (name.SequenceEqual("joined_at"u8))
@@ -150,14 +160,15 @@ public sealed partial class ShardCache
     }
 
     /// <summary>Stores every element of a JSON array that normalizes, in a map being built.</summary>
-    private void LoadAll(CacheEntityKind kind, ReadOnlySpan<byte> array, ulong botUserId, EntityMap map)
+    /// <remarks>Entities found in <paramref name="recycle"/> with a buffer of <paramref name="recycleEpoch"/> are written into it.</remarks>
+    private void LoadAll(CacheEntityKind kind, ReadOnlySpan<byte> array, ulong botUserId, EntityMap map, EntityMap? recycle = null, long recycleEpoch = -1)
     {
         var list = new JsonArrayEnumerator(array);
         while (list.MoveNext())
         {
             if (TryNormalize(kind, list.Current, botUserId, out ulong id, out Normalized entity))
             {
-                map.Load(id, entity.Json, entity.Notable);
+                map.Load(id, entity.Json, entity.Notable, recycle, recycleEpoch);
             }
         }
     }
@@ -223,8 +234,9 @@ public sealed partial class ShardCache
 
         if (unavailable)
         {
-            // An outage: keep the id (clients get GUILD_DELETE unavailable), drop the content until GUILD_CREATE.
-            SetGuild(GuildState.CreateUnavailable(guildId, _epoch));
+            // An outage: keep the id (clients get GUILD_DELETE unavailable), hide the content until GUILD_CREATE, which
+            // reuses its buffers (the guild comes back with mostly the same entities).
+            SetGuild(_root.Guilds.TryGetValue(guildId, out GuildState? lost) ? GuildState.CreateLost(lost, _epoch) : GuildState.CreateUnavailable(guildId, _epoch));
         }
         else if (_root.Guilds.TryGetValue(guildId, out _))
         {

@@ -76,6 +76,37 @@ public sealed class SnapshotIsolationTests
         Assert.False(before.IsUnavailable(OtherGuild));
     }
 
+    [Fact]
+    public void A_guild_back_from_an_outage_reuses_only_buffers_no_snapshot_can_see()
+    {
+        ShardCache cache = ReadyCache();
+        cache.Dispatch("GUILD_CREATE", Guild(members: Members(1, 30), presences: [Presence(1, "online")]), 2);
+        long position = 3;
+        for (int round = 0; round < 3; round++)
+        {
+            ApplyRound(cache, round, ref position);
+        }
+
+        CacheSnapshot beforeOutage = cache.Snapshot();
+        string beforeContent = CacheContent.Describe(beforeOutage);
+        ApplyRound(cache, 3, ref position); // some buffers now belong to the epoch after the snapshot
+        cache.Dispatch("GUILD_DELETE", """{"id":"100","unavailable":true}""", position++);
+        CacheSnapshot duringOutage = cache.Snapshot();
+        JsonObject back = Guild(members: Members(1, 30, nick: "back"), presences: [Presence(1, "idle")]);
+        back["name"] = "back again";
+        cache.Dispatch("GUILD_CREATE", back, position++);
+
+        // The new content is exactly what a fresh cache builds from the same GUILD_CREATE...
+        ShardCache fresh = ReadyCache();
+        fresh.Dispatch("GUILD_CREATE", back, 2);
+        Assert.Equal(CacheContent.Describe(fresh.Snapshot()), CacheContent.Describe(cache.Snapshot()));
+
+        // ...and neither the snapshot before the outage nor the one during it changed.
+        Assert.Equal(beforeContent, CacheContent.Describe(beforeOutage));
+        Assert.True(duringOutage.IsUnavailable(GuildId));
+        Assert.Equal(0, duringOutage.GetCount(GuildId, CacheEntityKind.Members));
+    }
+
     private static void ApplyRound(ShardCache cache, int round, ref long position)
     {
         string g = GuildId.ToString();
@@ -103,12 +134,12 @@ public sealed class SnapshotIsolationTests
         return data;
     }
 
-    private static JsonObject[] Members(int from, int to)
+    private static JsonObject[] Members(int from, int to, string nick = "nick")
     {
         var members = new JsonObject[to - from + 1];
         for (int i = 0; i < members.Length; i++)
         {
-            members[i] = Member((ulong)(from + i), i % 3 == 0 ? "nick" : null);
+            members[i] = Member((ulong)(from + i), i % 3 == 0 ? nick : null);
         }
 
         return members;
