@@ -216,10 +216,12 @@ internal sealed partial class EntityMap
         _chunks = chunks;
     }
 
+    /// <summary>The chunk count growth would have reached for <paramref name="capacity"/> adds, so a map rebuilt from a
+    /// GUILD_CREATE (state-file restore) keeps the order of the map it was saved from.</summary>
     private static int ChunksFor(int capacity)
     {
         int chunks = 1;
-        while (chunks * ChunkTarget < capacity)
+        while (chunks * ChunkTarget * 2 < capacity)
         {
             chunks *= 2;
         }
