@@ -20,7 +20,13 @@ internal sealed partial class EntityMap
     /// <summary>An empty map no writer ever changes (its epoch is never current).</summary>
     public static readonly EntityMap Empty = new(-1, 0);
 
+    /// <summary>Spare buffers a map keeps from its removed entities for the next new one (presences churn offline/online).</summary>
+    private const int MaxSpares = 4;
+
     private EntityChunk?[] _chunks;
+
+    // Buffers of entities removed in this epoch: no snapshot can see them, so a new entity may take one (see Delete).
+    private byte[]?[]? _spares;
 
     /// <summary>Creates an empty map writable in <paramref name="epoch"/>, sized for <paramref name="capacity"/> entities.</summary>
     public EntityMap(long epoch, int capacity)
@@ -121,7 +127,17 @@ internal sealed partial class EntityMap
         ref CachedEntity slot = ref CollectionsMarshal.GetValueRefOrAddDefault(WritableChunk(id), id, out bool exists);
         if (!exists)
         {
-            slot = new CachedEntity(json.ToArray(), json.Length, notable, Epoch);
+            byte[]? fresh = TakeSpare(json.Length);
+            if (fresh is null)
+            {
+                fresh = json.ToArray();
+            }
+            else
+            {
+                json.CopyTo(fresh);
+            }
+
+            slot = new CachedEntity(fresh, json.Length, notable, Epoch);
             Added();
             return EntryOverhead + json.Length;
         }
@@ -149,7 +165,45 @@ internal sealed partial class EntityMap
 
         WritableChunk(id).Remove(id, out CachedEntity old);
         Count--;
+        if (old.Epoch == Epoch)
+        {
+            // Allocated in this epoch, so no snapshot holds it, and it is no longer in the map: free to reuse.
+            KeepSpare(old.Buffer);
+        }
+
         return -(EntryOverhead + old.Length);
+    }
+
+    private void KeepSpare(byte[] buffer)
+    {
+        _spares ??= new byte[MaxSpares][];
+        for (int i = 0; i < _spares.Length; i++)
+        {
+            if (_spares[i] is null)
+            {
+                _spares[i] = buffer;
+                return;
+            }
+        }
+    }
+
+    private byte[]? TakeSpare(int length)
+    {
+        if (_spares is null)
+        {
+            return null;
+        }
+
+        for (int i = 0; i < _spares.Length; i++)
+        {
+            if (_spares[i] is { } spare && spare.Length >= length)
+            {
+                _spares[i] = null;
+                return spare;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Gives back the slack a bulk load left in this epoch's chunks (guild memory; GUILD_CREATE is not a hot path).</summary>

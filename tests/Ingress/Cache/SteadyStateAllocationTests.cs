@@ -6,7 +6,7 @@ using static GatewayProxy.Tests.Ingress.Cache.CacheTestKit;
 
 namespace GatewayProxy.Tests.Ingress.Cache;
 
-/// <summary>Updates of existing entities, in steady state (no snapshot in between), allocate nothing on the updater thread.</summary>
+/// <summary>Updates of existing entities, and entities leaving and coming back (presence offline/online, voice leave/join), allocate nothing in steady state (no snapshot in between).</summary>
 public sealed class SteadyStateAllocationTests
 {
     private const string User1 = """{"id":"1","username":"user","discriminator":"0","global_name":"user","avatar":null}""";
@@ -29,6 +29,10 @@ public sealed class SteadyStateAllocationTests
             """{"id":"60","guild_id":"100","channel_id":"10","topic":"a longer topic"}""" },
         { "GUILD_SCHEDULED_EVENT_UPDATE", """{"id":"70","guild_id":"100","name":"ev"}""", """{"id":"70","guild_id":"100","name":"event","status":2}""" },
         { "GUILD_SOUNDBOARD_SOUND_UPDATE", """{"sound_id":"80","guild_id":"100","name":"boom"}""", """{"sound_id":"80","guild_id":"100","name":"kaboom","volume":1}""" },
+        { "PRESENCE_UPDATE", """{"user":{"id":"1"},"guild_id":"100","status":"online","activities":[],"client_status":{"desktop":"online"}}""",
+            """{"user":{"id":"1"},"guild_id":"100","status":"offline","activities":[],"client_status":{}}""" },
+        { "VOICE_STATE_UPDATE", """{"guild_id":"100","channel_id":"10","user_id":"1","session_id":"s1","self_mute":false}""",
+            """{"guild_id":"100","channel_id":null,"user_id":"1","session_id":"s1","self_mute":false}""" },
         { "MESSAGE_CREATE", """{"id":"1","channel_id":"10","guild_id":"100","content":"hi"}""", """{"id":"2","channel_id":"10","guild_id":"100","content":"hello"}""" },
     };
 
