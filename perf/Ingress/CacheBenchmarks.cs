@@ -19,6 +19,10 @@ public class CacheBenchmarks
     private Envelope _messageEnvelope;
     private byte[][] _memberUpdates = null!;
     private Envelope[] _memberUpdateEnvelopes = null!;
+    private byte[][] _presenceUpdates = null!;
+    private Envelope[] _presenceUpdateEnvelopes = null!;
+    private byte[][] _channelUpdates = null!;
+    private Envelope[] _channelUpdateEnvelopes = null!;
     private long _position;
     private int _next;
     private GuildCreateOptions _clientOptions;
@@ -44,6 +48,20 @@ public class CacheBenchmarks
             EnvelopeScanner.TryScan(_memberUpdates[i], out _memberUpdateEnvelopes[i], out _);
         }
 
+        _presenceUpdates = new byte[64][];
+        _presenceUpdateEnvelopes = new Envelope[64];
+        _channelUpdates = new byte[64][];
+        _channelUpdateEnvelopes = new Envelope[64];
+        for (int i = 0; i < _presenceUpdates.Length; i++)
+        {
+            ulong user = BigGuild + 1000 + (ulong)(i * 151 % 10_000);
+            string status = (i & 1) == 0 ? "online" : "idle";
+            _presenceUpdates[i] = CacheBenchmarkData.Envelope("PRESENCE_UPDATE", 6, "{\"user\":{\"id\":\"" + user + "\"},\"guild_id\":\"" + BigGuild + "\",\"status\":\"" + status + "\",\"activities\":[{\"name\":\"game " + i + "\",\"type\":0}],\"client_status\":{\"desktop\":\"" + status + "\"}}");
+            EnvelopeScanner.TryScan(_presenceUpdates[i], out _presenceUpdateEnvelopes[i], out _);
+            _channelUpdates[i] = CacheBenchmarkData.Envelope("CHANNEL_UPDATE", 7, "{\"id\":\"" + (BigGuild + 100 + (ulong)(i % 40)) + "\",\"guild_id\":\"" + BigGuild + "\",\"type\":0,\"name\":\"channel-" + i + "\",\"position\":" + i + ",\"topic\":null}");
+            EnvelopeScanner.TryScan(_channelUpdates[i], out _channelUpdateEnvelopes[i], out _);
+        }
+
         _clientOptions = new GuildCreateOptions(250, GuildPresencesIntent: true, GuildMembersIntent: true, CacheBenchmarkData.BotId);
         CacheFootprint.Print();
     }
@@ -62,6 +80,31 @@ public class CacheBenchmarks
     [Benchmark]
     public CacheApplyResult ApplyMemberUpdate10k()
     {
+        int i = _next++ & 63;
+        return _cache.Apply(_memberUpdates[i], _memberUpdateEnvelopes[i], ++_position);
+    }
+
+    /// <summary>PRESENCE_UPDATE of a member of the 10k-member guild.</summary>
+    [Benchmark]
+    public CacheApplyResult ApplyPresenceUpdate10k()
+    {
+        int i = _next++ & 63;
+        return _cache.Apply(_presenceUpdates[i], _presenceUpdateEnvelopes[i], ++_position);
+    }
+
+    /// <summary>CHANNEL_UPDATE of one of the 40 channels of the 10k-member guild.</summary>
+    [Benchmark]
+    public CacheApplyResult ApplyChannelUpdate()
+    {
+        int i = _next++ & 63;
+        return _cache.Apply(_channelUpdates[i], _channelUpdateEnvelopes[i], ++_position);
+    }
+
+    /// <summary>A snapshot, then a member update: the worst case, the writer copies what the snapshot holds (guild map, guild, 10k members).</summary>
+    [Benchmark]
+    public CacheApplyResult SnapshotThenMemberUpdate10k()
+    {
+        GC.KeepAlive(_cache.Snapshot());
         int i = _next++ & 63;
         return _cache.Apply(_memberUpdates[i], _memberUpdateEnvelopes[i], ++_position);
     }

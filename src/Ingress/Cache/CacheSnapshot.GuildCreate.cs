@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Immutable;
 using GatewayProxy.Ingress.Cache.Json;
 
 namespace GatewayProxy.Ingress.Cache;
@@ -43,7 +42,7 @@ public sealed partial class CacheSnapshot
         output.Byte((byte)']');
         WriteArray(output, ",\"channels\":["u8, guild.Get(CacheEntityKind.Channels));
         WriteArray(output, ",\"threads\":["u8, guild.Get(CacheEntityKind.Threads));
-        WriteArray(output, ",\"presences\":["u8, options.GuildPresencesIntent || options.Complete ? guild.Get(CacheEntityKind.Presences) : GuildState.EmptyMap);
+        WriteArray(output, ",\"presences\":["u8, options.GuildPresencesIntent || options.Complete ? guild.Get(CacheEntityKind.Presences) : EntityMap.Empty);
         WriteArray(output, ",\"stage_instances\":["u8, guild.Get(CacheEntityKind.StageInstances));
         WriteArray(output, ",\"guild_scheduled_events\":["u8, guild.Get(CacheEntityKind.ScheduledEvents));
         WriteArray(output, ",\"soundboard_sounds\":["u8, guild.Get(CacheEntityKind.SoundboardSounds));
@@ -57,8 +56,8 @@ public sealed partial class CacheSnapshot
     private void WriteMembers(IBufferWriter<byte> output, GuildState guild, bool large, in GuildCreateOptions options)
     {
         ulong bot = options.BotUserId != 0 ? options.BotUserId : _root.BotUserId;
-        ImmutableSortedDictionary<ulong, CachedEntity> members = guild.Get(CacheEntityKind.Members);
-        ImmutableSortedDictionary<ulong, CachedEntity> voice = guild.Get(CacheEntityKind.VoiceStates);
+        EntityMap members = guild.Get(CacheEntityKind.Members);
+        EntityMap voice = guild.Get(CacheEntityKind.VoiceStates);
         bool any = false;
         if (options.Complete)
         {
@@ -90,7 +89,7 @@ public sealed partial class CacheSnapshot
             return;
         }
 
-        ImmutableSortedDictionary<ulong, CachedEntity> presences = guild.Get(CacheEntityKind.Presences);
+        EntityMap presences = guild.Get(CacheEntityKind.Presences);
         foreach (KeyValuePair<ulong, CachedEntity> pair in members)
         {
             // Presences hold non-offline users only, so "has a presence" is "online".
@@ -101,7 +100,7 @@ public sealed partial class CacheSnapshot
         }
     }
 
-    private static void WriteArray(IBufferWriter<byte> output, ReadOnlySpan<byte> opening, ImmutableSortedDictionary<ulong, CachedEntity> map)
+    private static void WriteArray(IBufferWriter<byte> output, ReadOnlySpan<byte> opening, EntityMap map)
     {
         output.Raw(opening);
         bool any = false;
@@ -109,7 +108,7 @@ public sealed partial class CacheSnapshot
         output.Byte((byte)']');
     }
 
-    private static void WriteAll(IBufferWriter<byte> output, ImmutableSortedDictionary<ulong, CachedEntity> map, ref bool any)
+    private static void WriteAll(IBufferWriter<byte> output, EntityMap map, ref bool any)
     {
         foreach (KeyValuePair<ulong, CachedEntity> pair in map)
         {

@@ -14,7 +14,7 @@ public sealed partial class CacheSnapshot
         var complete = new GuildCreateOptions(int.MaxValue, GuildPresencesIntent: true, GuildMembersIntent: true, _root.BotUserId) { Complete = true };
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         var guilds = new List<SavedGuild>(_root.Guilds.Count);
-        foreach (ulong id in _root.Guilds.Keys)
+        foreach (ulong id in GuildIds)
         {
             buffer.ResetWrittenCount();
             guilds.Add(new SavedGuild(id, TryWriteGuildCreate(id, buffer, complete) ? buffer.WrittenSpan.ToArray() : null));

@@ -1,11 +1,10 @@
-using System.Collections.Immutable;
-
 namespace GatewayProxy.Ingress.Cache;
 
 /// <summary>
 /// An immutable view of a shard's cache as of ring <see cref="Position"/>: a client sent READY and GUILD_CREATEs from it
 /// relays live events from <see cref="Position"/> + 1. Safe to read from any thread while the cache keeps updating.
 /// </summary>
+/// <remarks>It holds the cache's root of an ended epoch: the writer never changes those objects again (it clones them).</remarks>
 public sealed partial class CacheSnapshot
 {
     private readonly CacheRoot _root;
@@ -23,7 +22,7 @@ public sealed partial class CacheSnapshot
     public int GuildCount => _root.Guilds.Count;
 
     /// <summary>Every guild id of the shard (READY's and those created since), unavailable ones included, ascending.</summary>
-    public IEnumerable<ulong> GuildIds => _root.Guilds.Keys;
+    public IEnumerable<ulong> GuildIds => SortedKeys(_root.Guilds.Keys);
 
     /// <summary>The bot's user object from upstream READY (then USER_UPDATE); empty before READY.</summary>
     public ReadOnlySpan<byte> BotUserJson => _root.BotUserJson;
@@ -51,7 +50,7 @@ public sealed partial class CacheSnapshot
     {
         if (TryGetGuild(guildId, out GuildState guild) && guild.Get(kind).TryGetValue(id, out CachedEntity entity))
         {
-            json = entity.Json;
+            json = entity.Memory;
             return true;
         }
 
@@ -61,7 +60,7 @@ public sealed partial class CacheSnapshot
 
     /// <summary>The ids of one kind cached for an available guild, ascending.</summary>
     public IEnumerable<ulong> GetIds(ulong guildId, CacheEntityKind kind) =>
-        TryGetGuild(guildId, out GuildState guild) ? guild.Get(kind).Keys : [];
+        TryGetGuild(guildId, out GuildState guild) ? SortedKeys(guild.Get(kind)) : [];
 
     /// <summary>The guild's own properties as one JSON object (no collections, no per-connection fields).</summary>
     public bool TryGetGuildProperties(ulong guildId, out ReadOnlyMemory<byte> json)
@@ -79,15 +78,16 @@ public sealed partial class CacheSnapshot
     /// <summary>Approximate memory held by one guild's cache entry.</summary>
     public long GetApproximateBytes(ulong guildId) => _root.Guilds.TryGetValue(guildId, out GuildState? guild) ? guild.ApproximateBytes : 0;
 
-    internal CacheStats GetStats(long malformed, bool fullUsers)
+    /// <summary>Counts and bytes of <paramref name="root"/>; the caller keeps the writer out (the cache's lock) or owns a frozen root.</summary>
+    internal static CacheStats GetStats(CacheRoot root, long malformed, bool fullUsers)
     {
         long[] counts = new long[GuildState.KindCount];
         int unavailable = 0;
-        long bytes = _root.BotUserJson.Length + _root.ApplicationJson.Length;
-        foreach (KeyValuePair<ulong, GuildState> pair in _root.Guilds)
+        long bytes = root.BotUserJson.Length + root.ApplicationJson.Length;
+        foreach (KeyValuePair<ulong, GuildState> pair in root.Guilds)
         {
             GuildState guild = pair.Value;
-            bytes += GuildState.EntryOverhead + guild.ApproximateBytes;
+            bytes += GuildState.MapEntryOverhead + guild.ApproximateBytes;
             if (guild.Unavailable)
             {
                 unavailable++;
@@ -101,7 +101,24 @@ public sealed partial class CacheSnapshot
         }
 
         long users = fullUsers ? counts[(int)CacheEntityKind.Members] : 0;
-        return new CacheStats(_root.Guilds.Count, unavailable, counts, users, bytes, malformed);
+        return new CacheStats(root.Guilds.Count, unavailable, counts, users, bytes, malformed);
+    }
+
+    /// <summary>Keys in ascending order (the maps keep insertion order; callers of the id lists expect them sorted).</summary>
+    private static ulong[] SortedKeys(Dictionary<ulong, GuildState>.KeyCollection keys)
+    {
+        var sorted = new ulong[keys.Count];
+        keys.CopyTo(sorted, 0);
+        Array.Sort(sorted);
+        return sorted;
+    }
+
+    private static ulong[] SortedKeys(EntityMap map)
+    {
+        var sorted = new ulong[map.Count];
+        map.CopyKeysTo(sorted);
+        Array.Sort(sorted);
+        return sorted;
     }
 
     private bool TryGetGuild(ulong guildId, out GuildState guild)
@@ -115,7 +132,4 @@ public sealed partial class CacheSnapshot
         guild = null!;
         return false;
     }
-
-    /// <summary>The guild map (for tests and the state file).</summary>
-    internal ImmutableSortedDictionary<ulong, GuildState> Guilds => _root.Guilds;
 }

@@ -1,29 +1,29 @@
-using System.Collections.Immutable;
-
 namespace GatewayProxy.Ingress.Cache;
 
-/// <summary>One guild as the cache holds it: immutable; every update makes a new instance sharing what did not change.</summary>
+/// <summary>One guild as the cache holds it; mutable by the writer only while its <see cref="Epoch"/> is current.</summary>
+/// <remarks>
+/// Copy-on-write by snapshot epoch: once a snapshot may reference this instance (its epoch is past), the writer works on
+/// a <see cref="Clone"/> that shares the collections; each collection is cloned in turn when first changed.
+/// </remarks>
 internal sealed class GuildState
 {
-    /// <summary>Bytes charged per entity on top of its JSON: array header plus the immutable tree node.</summary>
-    public const int EntryOverhead = 24 + 64;
-
     /// <summary>Bytes charged per guild on top of its properties: this object and its collection array.</summary>
     public const int GuildOverhead = 96 + 24 + (8 * KindCount);
+
+    /// <summary>Bytes charged per guild in the guild map (dictionary entry and bucket).</summary>
+    public const int MapEntryOverhead = 32;
 
     /// <summary>How many collections a guild has (<see cref="CacheEntityKind"/> values).</summary>
     public const int KindCount = 11;
 
-    /// <summary>An empty collection.</summary>
-    public static readonly ImmutableSortedDictionary<ulong, CachedEntity> EmptyMap = ImmutableSortedDictionary<ulong, CachedEntity>.Empty;
-
     private static readonly byte[] EmptyObject = "{}"u8.ToArray();
 
-    private static readonly ImmutableSortedDictionary<ulong, CachedEntity>[] EmptyCollections = CreateEmptyCollections();
+    // Shared by every unavailable guild: never written, since only available guilds are updated (and clones copy it).
+    private static readonly EntityMap[] EmptyCollections = CreateEmptyCollections();
 
-    private readonly ImmutableSortedDictionary<ulong, CachedEntity>[] _collections;
+    private readonly EntityMap[] _collections;
 
-    private GuildState(ulong id, bool unavailable, byte[] properties, byte[]? joinedAt, int memberCount, ImmutableSortedDictionary<ulong, CachedEntity>[] collections, long bytes)
+    private GuildState(ulong id, bool unavailable, byte[] properties, byte[]? joinedAt, int memberCount, EntityMap[] collections, long bytes, long epoch)
     {
         Id = id;
         Unavailable = unavailable;
@@ -32,109 +32,118 @@ internal sealed class GuildState
         MemberCount = memberCount;
         _collections = collections;
         ApproximateBytes = bytes;
+        Epoch = epoch;
     }
 
     /// <summary>The guild id.</summary>
     public ulong Id { get; }
 
+    /// <summary>The snapshot epoch this instance was created in; the writer changes it only in that epoch.</summary>
+    public long Epoch { get; }
+
     /// <summary>Announced (READY) or lost (GUILD_DELETE unavailable) but not (re)created yet: nothing else is known.</summary>
     public bool Unavailable { get; }
 
     /// <summary>The guild's own properties as one compact JSON object (no collections, no per-connection fields); <c>{}</c> when unavailable.</summary>
-    public byte[] Properties { get; }
+    public byte[] Properties { get; private set; }
 
     /// <summary>The raw <c>joined_at</c> value from GUILD_CREATE (GUILD_UPDATE does not carry it).</summary>
     public byte[]? JoinedAt { get; }
 
     /// <summary>Member count: from GUILD_CREATE, then ±1 per member add/remove.</summary>
-    public int MemberCount { get; }
+    public int MemberCount { get; private set; }
 
     /// <summary>Approximate memory held by this guild (properties + entities + overheads).</summary>
-    public long ApproximateBytes { get; }
+    public long ApproximateBytes { get; private set; }
+
+    /// <summary>
+    /// Unavailable only: the content the guild had when it was lost, whose entity buffers from <see cref="RecycleEpoch"/>
+    /// no snapshot can ever see, so its next GUILD_CREATE may write into them instead of allocating.
+    /// </summary>
+    public GuildState? Recycle { get; private init; }
+
+    /// <summary>The epoch in which <see cref="Recycle"/> was hidden: only its buffers of that epoch are reused.</summary>
+    public long RecycleEpoch { get; private init; }
 
     /// <summary>A guild known only by id, waiting for its GUILD_CREATE.</summary>
-    public static GuildState CreateUnavailable(ulong id) => new(id, unavailable: true, EmptyObject, null, 0, EmptyCollections, GuildOverhead);
+    public static GuildState CreateUnavailable(ulong id, long epoch) =>
+        new(id, unavailable: true, EmptyObject, null, 0, EmptyCollections, GuildOverhead, epoch);
 
-    /// <summary>A fully created guild.</summary>
-    public static GuildState Create(ulong id, byte[] properties, byte[]? joinedAt, int memberCount, ImmutableSortedDictionary<ulong, CachedEntity>[] collections)
+    /// <summary>A guild lost in an outage (GUILD_DELETE unavailable), keeping what it held for its GUILD_CREATE to reuse.</summary>
+    public static GuildState CreateLost(GuildState lost, long epoch) =>
+        new(lost.Id, unavailable: true, EmptyObject, null, 0, EmptyCollections, GuildOverhead, epoch)
+        {
+            Recycle = lost.Unavailable ? lost.Recycle : lost,
+            RecycleEpoch = lost.Unavailable ? lost.RecycleEpoch : epoch,
+        };
+
+    /// <summary>A fully created guild owning <paramref name="collections"/>.</summary>
+    public static GuildState Create(ulong id, byte[] properties, byte[]? joinedAt, int memberCount, EntityMap[] collections, long epoch)
     {
         long bytes = GuildOverhead + properties.Length + (joinedAt?.Length ?? 0);
         for (int i = 0; i < collections.Length; i++)
         {
-            foreach (KeyValuePair<ulong, CachedEntity> pair in collections[i])
-            {
-                bytes += EntryOverhead + pair.Value.Json.Length;
-            }
+            bytes += collections[i].ApproximateBytes;
         }
 
-        return new GuildState(id, unavailable: false, properties, joinedAt, memberCount, collections, bytes);
+        return new GuildState(id, unavailable: false, properties, joinedAt, memberCount, collections, bytes, epoch);
     }
 
     /// <summary>The collection of one kind.</summary>
-    public ImmutableSortedDictionary<ulong, CachedEntity> Get(CacheEntityKind kind) => _collections[(int)kind];
+    public EntityMap Get(CacheEntityKind kind) => _collections[(int)kind];
 
-    /// <summary>A copy with new guild properties (GUILD_UPDATE); collections are shared.</summary>
-    public GuildState WithProperties(byte[] properties) =>
-        new(Id, Unavailable, properties, JoinedAt, MemberCount, _collections, ApproximateBytes - Properties.Length + properties.Length);
+    /// <summary>A writable copy for <paramref name="epoch"/>, sharing properties and collections.</summary>
+    public GuildState Clone(long epoch) =>
+        new(Id, Unavailable, Properties, JoinedAt, MemberCount, (EntityMap[])_collections.Clone(), ApproximateBytes, epoch);
 
-    /// <summary>A copy with the member count moved by <paramref name="delta"/> (never below zero).</summary>
-    public GuildState WithMemberCountDelta(int delta) =>
-        new(Id, Unavailable, Properties, JoinedAt, Math.Max(0, MemberCount + delta), _collections, ApproximateBytes);
-
-    /// <summary>A copy with one entity added or replaced.</summary>
-    public GuildState WithEntity(CacheEntityKind kind, ulong id, CachedEntity entity)
+    /// <summary>Replaces the guild properties (GUILD_UPDATE); writer only, current epoch.</summary>
+    public void SetProperties(byte[] properties)
     {
-        ImmutableSortedDictionary<ulong, CachedEntity> map = _collections[(int)kind];
-        long delta = EntryOverhead + entity.Json.Length;
-        if (map.TryGetValue(id, out CachedEntity old))
-        {
-            delta -= EntryOverhead + old.Json.Length;
-        }
-
-        return WithCollection(kind, map.SetItem(id, entity), delta);
+        ApproximateBytes += properties.Length - Properties.Length;
+        Properties = properties;
     }
 
-    /// <summary>A copy without one entity; the same instance when it was not there.</summary>
-    public GuildState WithoutEntity(CacheEntityKind kind, ulong id)
-    {
-        ImmutableSortedDictionary<ulong, CachedEntity> map = _collections[(int)kind];
-        if (!map.TryGetValue(id, out CachedEntity old))
-        {
-            return this;
-        }
+    /// <summary>Moves the member count by <paramref name="delta"/> (never below zero); writer only, current epoch.</summary>
+    public void AddMemberCount(int delta) => MemberCount = Math.Max(0, MemberCount + delta);
 
-        return WithCollection(kind, map.Remove(id), -(EntryOverhead + old.Json.Length));
+    /// <summary>Adds or replaces one entity; writer only, current epoch.</summary>
+    public void SetEntity(CacheEntityKind kind, ulong id, ReadOnlySpan<byte> json, bool notable) =>
+        ApproximateBytes += Writable(kind).Set(id, json, notable);
+
+    /// <summary>Removes one entity when present; writer only, current epoch.</summary>
+    public void RemoveEntity(CacheEntityKind kind, ulong id)
+    {
+        if (_collections[(int)kind].ContainsKey(id))
+        {
+            ApproximateBytes += Writable(kind).Delete(id);
+        }
     }
 
-    /// <summary>A copy with a whole collection replaced.</summary>
-    public GuildState WithCollection(CacheEntityKind kind, ImmutableSortedDictionary<ulong, CachedEntity> map)
+    /// <summary>Replaces a whole collection with <paramref name="map"/> (built in the current epoch); writer only.</summary>
+    public void SetCollection(CacheEntityKind kind, EntityMap map)
     {
-        long delta = 0;
-        foreach (KeyValuePair<ulong, CachedEntity> pair in _collections[(int)kind])
-        {
-            delta -= EntryOverhead + pair.Value.Json.Length;
-        }
-
-        foreach (KeyValuePair<ulong, CachedEntity> pair in map)
-        {
-            delta += EntryOverhead + pair.Value.Json.Length;
-        }
-
-        return WithCollection(kind, map, delta);
+        ApproximateBytes += map.ApproximateBytes - _collections[(int)kind].ApproximateBytes;
+        _collections[(int)kind] = map;
     }
 
-    private GuildState WithCollection(CacheEntityKind kind, ImmutableSortedDictionary<ulong, CachedEntity> map, long bytesDelta)
+    /// <summary>The collection of <paramref name="kind"/>, cloned first when a snapshot may see it.</summary>
+    private EntityMap Writable(CacheEntityKind kind)
     {
-        var collections = (ImmutableSortedDictionary<ulong, CachedEntity>[])_collections.Clone();
-        collections[(int)kind] = map;
-        return new GuildState(Id, Unavailable, Properties, JoinedAt, MemberCount, collections, ApproximateBytes + bytesDelta);
+        EntityMap map = _collections[(int)kind];
+        if (map.Epoch != Epoch)
+        {
+            map = map.Clone(Epoch);
+            _collections[(int)kind] = map;
+        }
+
+        return map;
     }
 
     /// <summary>A fresh array of empty collections, for building a guild.</summary>
-    public static ImmutableSortedDictionary<ulong, CachedEntity>[] CreateEmptyCollections()
+    public static EntityMap[] CreateEmptyCollections()
     {
-        var collections = new ImmutableSortedDictionary<ulong, CachedEntity>[KindCount];
-        Array.Fill(collections, EmptyMap);
+        var collections = new EntityMap[KindCount];
+        Array.Fill(collections, EntityMap.Empty);
         return collections;
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using GatewayProxy.Ingress.Cache.Json;
 
 namespace GatewayProxy.Ingress.Cache;
@@ -6,29 +5,26 @@ namespace GatewayProxy.Ingress.Cache;
 /// <summary>Channels, threads, roles, emojis, stickers, stage instances, scheduled events, soundboard sounds.</summary>
 public sealed partial class ShardCache
 {
-    private CacheRoot ApplyChannelUpsert(ReadOnlySpan<byte> data, CacheRoot root, long position) =>
-        ApplyEntityUpsert(CacheEntityKind.Channels, data, root, position);
+    private void ApplyChannelUpsert(ReadOnlySpan<byte> data) => ApplyEntityUpsert(CacheEntityKind.Channels, data);
 
     /// <summary>Adds or replaces one entity whose object (with <c>guild_id</c>) is the event data.</summary>
-    private CacheRoot ApplyEntityUpsert(CacheEntityKind kind, ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyEntityUpsert(CacheEntityKind kind, ReadOnlySpan<byte> data)
     {
-        if (!_keeps[(int)kind]
-            || !JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId)
-            || !TryGetGuild(root, guildId, out GuildState guild)
-            || !TryNormalize(kind, data, root.BotUserId, out ulong id, out CachedEntity entity))
+        if (_keeps[(int)kind]
+            && JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId)
+            && TryGetGuild(guildId, out GuildState guild)
+            && TryNormalize(kind, data, _root.BotUserId, out ulong id, out Normalized entity))
         {
-            return root;
+            Writable(guild).SetEntity(kind, id, entity.Json, entity.Notable);
         }
-
-        return Replace(root, guild, guild.WithEntity(kind, id, entity), position);
     }
 
     /// <summary>Removes one entity named by <paramref name="idName"/> in the event data.</summary>
-    private CacheRoot ApplyEntityDelete(CacheEntityKind kind, ReadOnlySpan<byte> idName, ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyEntityDelete(CacheEntityKind kind, ReadOnlySpan<byte> idName, ReadOnlySpan<byte> data)
     {
         if (!_keeps[(int)kind])
         {
-            return root;
+            return;
         }
 
         ulong guildId = 0;
@@ -46,117 +42,122 @@ public sealed partial class ShardCache
             }
         }
 
-        if (!TryGetGuild(root, guildId, out GuildState guild))
-        {
-            return root;
-        }
-
-        return Replace(root, guild, guild.WithoutEntity(kind, id), position);
+        RemoveEntity(guildId, kind, id);
     }
 
-    private CacheRoot ApplyThreadUpsert(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    /// <summary>Removes one entity of an available guild, cloning nothing when it is not there.</summary>
+    private void RemoveEntity(ulong guildId, CacheEntityKind kind, ulong id)
+    {
+        if (TryGetGuild(guildId, out GuildState guild) && guild.Get(kind).ContainsKey(id))
+        {
+            Writable(guild).RemoveEntity(kind, id);
+        }
+    }
+
+    private void ApplyThreadUpsert(ReadOnlySpan<byte> data)
     {
         if (!_keeps[(int)CacheEntityKind.Threads]
             || !JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId)
-            || !TryGetGuild(root, guildId, out GuildState guild)
-            || !TryBuildThread(data, out ulong id, out CachedEntity entity, out bool archived))
+            || !TryGetGuild(guildId, out GuildState guild)
+            || !TryBuildThread(data, out ulong id, out Normalized entity, out bool archived))
         {
-            return root;
+            return;
         }
 
         // GUILD_CREATE lists active threads only: an archived thread leaves the cache.
-        GuildState updated = archived ? guild.WithoutEntity(CacheEntityKind.Threads, id) : guild.WithEntity(CacheEntityKind.Threads, id, entity);
-        return Replace(root, guild, updated, position);
-    }
-
-    private CacheRoot ApplyThreadListSync(ReadOnlySpan<byte> data, CacheRoot root, long position)
-    {
-        if (!_keeps[(int)CacheEntityKind.Threads]
-            || !JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId)
-            || !TryGetGuild(root, guildId, out GuildState guild))
+        if (archived)
         {
-            return root;
-        }
-
-        ImmutableSortedDictionary<ulong, CachedEntity> current = guild.Get(CacheEntityKind.Threads);
-        ImmutableSortedDictionary<ulong, CachedEntity>.Builder threads;
-        if (JsonObjectEnumerator.TryGet(data, "channel_ids"u8, out ReadOnlySpan<byte> channelIds) && !JsonValue.IsNull(channelIds))
-        {
-            // Synced for some parents only: drop the threads of those parents, keep the others.
-            threads = current.ToBuilder();
-            foreach (KeyValuePair<ulong, CachedEntity> pair in current)
-            {
-                if (JsonValue.TryGetSnowflakeProperty(pair.Value.Json, "parent_id"u8, out ulong parent) && ArrayContainsSnowflake(channelIds, parent))
-                {
-                    threads.Remove(pair.Key);
-                }
-            }
+            RemoveEntity(guildId, CacheEntityKind.Threads, id);
         }
         else
         {
-            threads = ImmutableSortedDictionary.CreateBuilder<ulong, CachedEntity>();
+            Writable(guild).SetEntity(CacheEntityKind.Threads, id, entity.Json, entity.Notable);
+        }
+    }
+
+    private void ApplyThreadListSync(ReadOnlySpan<byte> data)
+    {
+        if (!_keeps[(int)CacheEntityKind.Threads]
+            || !JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId)
+            || !TryGetGuild(guildId, out GuildState guild))
+        {
+            return;
+        }
+
+        EntityMap current = guild.Get(CacheEntityKind.Threads);
+        var threads = new EntityMap(_epoch, current.Count);
+        if (JsonObjectEnumerator.TryGet(data, "channel_ids"u8, out ReadOnlySpan<byte> channelIds) && !JsonValue.IsNull(channelIds))
+        {
+            // Synced for some parents only: keep the threads of the other parents (their buffers are shared, never written).
+            foreach (KeyValuePair<ulong, CachedEntity> pair in current)
+            {
+                if (!JsonValue.TryGetSnowflakeProperty(pair.Value.Json, "parent_id"u8, out ulong parent) || !ArrayContainsSnowflake(channelIds, parent))
+                {
+                    threads.Put(pair.Key, pair.Value);
+                }
+            }
         }
 
         if (JsonObjectEnumerator.TryGet(data, "threads"u8, out ReadOnlySpan<byte> list))
         {
-            AddAll(CacheEntityKind.Threads, list, root.BotUserId, threads);
+            LoadAll(CacheEntityKind.Threads, list, _root.BotUserId, threads);
         }
 
-        return Replace(root, guild, guild.WithCollection(CacheEntityKind.Threads, threads.ToImmutable()), position);
+        Writable(guild).SetCollection(CacheEntityKind.Threads, threads);
     }
 
-    private CacheRoot ApplyRoleUpsert(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyRoleUpsert(ReadOnlySpan<byte> data)
     {
-        if (!_keeps[(int)CacheEntityKind.Roles]
-            || !JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId)
-            || !TryGetGuild(root, guildId, out GuildState guild)
-            || !JsonObjectEnumerator.TryGet(data, "role"u8, out ReadOnlySpan<byte> role)
-            || !TryBuildRole(role, out ulong id, out CachedEntity entity))
+        if (_keeps[(int)CacheEntityKind.Roles]
+            && JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId)
+            && TryGetGuild(guildId, out GuildState guild)
+            && JsonObjectEnumerator.TryGet(data, "role"u8, out ReadOnlySpan<byte> role)
+            && TryBuildRole(role, out ulong id, out Normalized entity))
         {
-            return root;
+            Writable(guild).SetEntity(CacheEntityKind.Roles, id, entity.Json, entity.Notable);
         }
-
-        return Replace(root, guild, guild.WithEntity(CacheEntityKind.Roles, id, entity), position);
     }
 
     /// <summary>Replaces a whole collection with the array <paramref name="listName"/> of the event data.</summary>
-    private CacheRoot ApplyListReplace(CacheEntityKind kind, ReadOnlySpan<byte> listName, ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyListReplace(CacheEntityKind kind, ReadOnlySpan<byte> listName, ReadOnlySpan<byte> data)
     {
-        if (!_keeps[(int)kind]
-            || !JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId)
-            || !TryGetGuild(root, guildId, out GuildState guild)
-            || !JsonObjectEnumerator.TryGet(data, listName, out ReadOnlySpan<byte> list))
+        if (_keeps[(int)kind]
+            && JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId)
+            && TryGetGuild(guildId, out GuildState guild)
+            && JsonObjectEnumerator.TryGet(data, listName, out ReadOnlySpan<byte> list))
         {
-            return root;
-        }
+            int count = JsonArrayEnumerator.Count(list);
+            EntityMap map = count == 0 ? EntityMap.Empty : new EntityMap(_epoch, count);
+            if (count > 0)
+            {
+                LoadAll(kind, list, _root.BotUserId, map);
+                map.TrimExcess();
+            }
 
-        ImmutableSortedDictionary<ulong, CachedEntity>.Builder builder = ImmutableSortedDictionary.CreateBuilder<ulong, CachedEntity>();
-        AddAll(kind, list, root.BotUserId, builder);
-        return Replace(root, guild, guild.WithCollection(kind, builder.ToImmutable()), position);
+            Writable(guild).SetCollection(kind, map);
+        }
     }
 
     /// <summary>Adds or replaces each element of the array <paramref name="listName"/> of the event data.</summary>
-    private CacheRoot ApplyListUpsert(CacheEntityKind kind, ReadOnlySpan<byte> listName, ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyListUpsert(CacheEntityKind kind, ReadOnlySpan<byte> listName, ReadOnlySpan<byte> data)
     {
         if (!_keeps[(int)kind]
             || !JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId)
-            || !TryGetGuild(root, guildId, out GuildState guild)
+            || !TryGetGuild(guildId, out GuildState guild)
             || !JsonObjectEnumerator.TryGet(data, listName, out ReadOnlySpan<byte> list))
         {
-            return root;
+            return;
         }
 
-        GuildState updated = guild;
         var e = new JsonArrayEnumerator(list);
         while (e.MoveNext())
         {
-            if (TryNormalize(kind, e.Current, root.BotUserId, out ulong id, out CachedEntity entity))
+            if (TryNormalize(kind, e.Current, _root.BotUserId, out ulong id, out Normalized entity))
             {
-                updated = updated.WithEntity(kind, id, entity);
+                guild = Writable(guild);
+                guild.SetEntity(kind, id, entity.Json, entity.Notable);
             }
         }
-
-        return Replace(root, guild, updated, position);
     }
 
     private static bool ArrayContainsSnowflake(ReadOnlySpan<byte> array, ulong id)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Immutable;
 using GatewayProxy.Ingress.Cache.Json;
 
 namespace GatewayProxy.Ingress.Cache;
@@ -7,12 +6,13 @@ namespace GatewayProxy.Ingress.Cache;
 /// <summary>READY, GUILD_CREATE/UPDATE/DELETE and USER_UPDATE.</summary>
 public sealed partial class ShardCache
 {
-    private CacheRoot ApplyReadyCore(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyReadyCore(ReadOnlySpan<byte> data)
     {
+        CacheRoot root = _root;
         byte[] user = root.BotUserJson;
         byte[] application = root.ApplicationJson;
         ulong botUserId = root.BotUserId;
-        ImmutableSortedDictionary<ulong, GuildState>.Builder guilds = ImmutableSortedDictionary.CreateBuilder<ulong, GuildState>();
+        var guilds = new Dictionary<ulong, GuildState>();
         var e = new JsonObjectEnumerator(data);
         while (e.MoveNext())
         {
@@ -32,23 +32,32 @@ public sealed partial class ShardCache
                 {
                     if (JsonValue.TryGetSnowflakeProperty(list.Current, "id"u8, out ulong guildId))
                     {
-                        guilds[guildId] = GuildState.CreateUnavailable(guildId);
+                        guilds[guildId] = GuildState.CreateUnavailable(guildId, _epoch);
                     }
                 }
             }
         }
 
-        return new CacheRoot(guilds.ToImmutable(), user, application, botUserId, position);
+        _root = new CacheRoot(guilds, user, application, botUserId, _epoch);
+        Volatile.Write(ref _botUserId, botUserId);
     }
 
-    private CacheRoot ApplyGuildCreate(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    /// <summary>Builds the guild of a GUILD_CREATE (null: no id) without touching the cache, so it can run outside the lock.</summary>
+    /// <remarks>
+    /// Writer thread only. The epoch is read once: if a snapshot ends it meanwhile, the new guild merely counts as frozen
+    /// and is copied on its first change, which is safe (no snapshot can hold an object that did not exist yet).
+    /// </remarks>
+    private GuildState? BuildGuild(ReadOnlySpan<byte> data)
     {
+        long epoch = Volatile.Read(ref _epoch);
+        GuildState? recycle = null;
+        long recycleEpoch = -1;
         ulong guildId = 0;
         bool unavailable = false;
         byte[]? joinedAt = null;
         int memberCount = 0;
         bool memberCountSeen = false;
-        var builders = new ImmutableSortedDictionary<ulong, CachedEntity>.Builder?[GuildState.KindCount];
+        EntityMap[] collections = GuildState.CreateEmptyCollections();
         ArrayBufferWriter<byte> props = _props;
         props.ResetWrittenCount();
         props.Byte((byte)'{');
@@ -61,11 +70,28 @@ public sealed partial class ShardCache
             {
                 if (_keeps[(int)kind] || (kind == CacheEntityKind.Members && _options.CurrentMember))
                 {
-                    builders[(int)kind] ??= ImmutableSortedDictionary.CreateBuilder<ulong, CachedEntity>();
-                    AddAll(kind, e.Value, root.BotUserId, builders[(int)kind]!);
+                    // An empty array keeps the shared empty map: most guilds have several empty collections.
+                    int count = JsonArrayEnumerator.Count(e.Value);
+                    if (count > 0 && collections[(int)kind].Epoch != epoch)
+                    {
+                        collections[(int)kind] = new EntityMap(epoch, count);
+                    }
+
+                    if (count > 0)
+                    {
+                        LoadAll(kind, e.Value, _root.BotUserId, collections[(int)kind], recycle?.Get(kind), recycleEpoch);
+                    }
                 }
 
                 continue;
+            }
+
+            if (name.SequenceEqual("id"u8) && JsonValue.TryGetSnowflake(e.Value, out ulong id)
+                && _root.Guilds.TryGetValue(id, out GuildState? known) && known.Recycle is { } lost)
+            {
+                // Discord sends the id first; a guild back from an outage refills the buffers it had (see CreateLost).
+                recycle = lost;
+                recycleEpoch = known.RecycleEpoch;
             }
 
             if (name.SequenceEqual("joined_at"u8))
@@ -108,20 +134,20 @@ public sealed partial class ShardCache
         props.Byte((byte)'}');
         if (guildId == 0)
         {
-            return root;
+            return null;
         }
 
         if (unavailable)
         {
-            return root.WithGuilds(root.Guilds.SetItem(guildId, GuildState.CreateUnavailable(guildId)), position);
+            return GuildState.CreateUnavailable(guildId, epoch);
         }
 
-        ImmutableSortedDictionary<ulong, CachedEntity>[] collections = GuildState.CreateEmptyCollections();
-        for (int i = 0; i < builders.Length; i++)
+        for (int i = 0; i < collections.Length; i++)
         {
-            if (builders[i] is { } builder)
+            if (collections[i].Epoch == epoch)
             {
-                collections[i] = builder.ToImmutable();
+                // Chunks grow by doubling: give back the slack of the bulk load (guild memory, not a hot path).
+                collections[i].TrimExcess();
             }
         }
 
@@ -130,27 +156,28 @@ public sealed partial class ShardCache
             memberCount = collections[(int)CacheEntityKind.Members].Count;
         }
 
-        GuildState guild = GuildState.Create(guildId, props.WrittenSpan.ToArray(), joinedAt, memberCount, collections);
-        return root.WithGuilds(root.Guilds.SetItem(guildId, guild), position);
+        return GuildState.Create(guildId, props.WrittenSpan.ToArray(), joinedAt, memberCount, collections, epoch);
     }
 
-    private void AddAll(CacheEntityKind kind, ReadOnlySpan<byte> array, ulong botUserId, ImmutableSortedDictionary<ulong, CachedEntity>.Builder builder)
+    /// <summary>Stores every element of a JSON array that normalizes, in a map being built.</summary>
+    /// <remarks>Entities found in <paramref name="recycle"/> with a buffer of <paramref name="recycleEpoch"/> are written into it.</remarks>
+    private void LoadAll(CacheEntityKind kind, ReadOnlySpan<byte> array, ulong botUserId, EntityMap map, EntityMap? recycle = null, long recycleEpoch = -1)
     {
         var list = new JsonArrayEnumerator(array);
         while (list.MoveNext())
         {
-            if (TryNormalize(kind, list.Current, botUserId, out ulong id, out CachedEntity entity))
+            if (TryNormalize(kind, list.Current, botUserId, out ulong id, out Normalized entity))
             {
-                builder[id] = entity;
+                map.Load(id, entity.Json, entity.Notable, recycle, recycleEpoch);
             }
         }
     }
 
-    private CacheRoot ApplyGuildUpdate(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyGuildUpdate(ReadOnlySpan<byte> data)
     {
-        if (!JsonValue.TryGetSnowflakeProperty(data, "id"u8, out ulong guildId) || !TryGetGuild(root, guildId, out GuildState guild))
+        if (!JsonValue.TryGetSnowflakeProperty(data, "id"u8, out ulong guildId) || !TryGetGuild(guildId, out GuildState guild))
         {
-            return root;
+            return;
         }
 
         // Merge rather than replace: GUILD_UPDATE may omit fields GUILD_CREATE had; collections stay as they are.
@@ -180,10 +207,10 @@ public sealed partial class ShardCache
         }
 
         props.Byte((byte)'}');
-        return Replace(root, guild, guild.WithProperties(props.WrittenSpan.ToArray()), position);
+        Writable(guild).SetProperties(props.WrittenSpan.ToArray());
     }
 
-    private static CacheRoot ApplyGuildDelete(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyGuildDelete(ReadOnlySpan<byte> data)
     {
         ulong guildId = 0;
         bool unavailable = false;
@@ -202,26 +229,28 @@ public sealed partial class ShardCache
 
         if (guildId == 0)
         {
-            return root;
+            return;
         }
 
         if (unavailable)
         {
-            // An outage: keep the id (clients get GUILD_DELETE unavailable), drop the content until GUILD_CREATE.
-            return root.WithGuilds(root.Guilds.SetItem(guildId, GuildState.CreateUnavailable(guildId)), position);
+            // An outage: keep the id (clients get GUILD_DELETE unavailable), hide the content until GUILD_CREATE, which
+            // reuses its buffers (the guild comes back with mostly the same entities).
+            SetGuild(_root.Guilds.TryGetValue(guildId, out GuildState? lost) ? GuildState.CreateLost(lost, _epoch) : GuildState.CreateUnavailable(guildId, _epoch));
         }
-
-        return root.Guilds.ContainsKey(guildId) ? root.WithGuilds(root.Guilds.Remove(guildId), position) : root;
+        else if (_root.Guilds.TryGetValue(guildId, out _))
+        {
+            // Checked first: a delete of an unknown guild must not clone the root.
+            WritableRoot().Guilds.Remove(guildId);
+        }
     }
 
-    private static CacheRoot ApplyUserUpdate(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyUserUpdate(ReadOnlySpan<byte> data)
     {
-        if (!JsonValue.TryGetSnowflakeProperty(data, "id"u8, out ulong userId) || userId != root.BotUserId)
+        if (JsonValue.TryGetSnowflakeProperty(data, "id"u8, out ulong userId) && userId == _root.BotUserId)
         {
-            return root;
+            WritableRoot().BotUserJson = data.ToArray();
         }
-
-        return new CacheRoot(root.Guilds, data.ToArray(), root.ApplicationJson, root.BotUserId, position);
     }
 
     private static void AppendProperty(ArrayBufferWriter<byte> w, ref bool any, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)

@@ -5,35 +5,35 @@ namespace GatewayProxy.Ingress.Cache;
 /// <summary>Members, presences and voice states.</summary>
 public sealed partial class ShardCache
 {
-    private CacheRoot ApplyMemberAdd(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyMemberAdd(ReadOnlySpan<byte> data)
     {
-        if (!JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId) || !TryGetGuild(root, guildId, out GuildState guild))
+        if (!JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId) || !TryGetGuild(guildId, out GuildState guild))
         {
-            return root;
+            return;
         }
 
-        GuildState updated = guild.WithMemberCountDelta(1);
-        if (TryBuildMember(default, data, root.BotUserId, out ulong userId, out CachedEntity member))
+        // Built before the first change, so malformed data leaves the guild as it was.
+        bool keep = TryBuildMember(default, data, _root.BotUserId, out ulong userId, out Normalized member);
+        guild = Writable(guild);
+        guild.AddMemberCount(1);
+        if (keep)
         {
-            updated = updated.WithEntity(CacheEntityKind.Members, userId, member);
+            guild.SetEntity(CacheEntityKind.Members, userId, member.Json, member.Notable);
         }
-
-        return Replace(root, guild, updated, position);
     }
 
-    private CacheRoot ApplyMemberUpdate(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyMemberUpdate(ReadOnlySpan<byte> data)
     {
-        if (!JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId) || !TryGetGuild(root, guildId, out GuildState guild))
+        if (JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId) && TryGetGuild(guildId, out GuildState guild))
         {
-            return root;
+            UpsertMember(guild, data);
         }
-
-        return Replace(root, guild, UpsertMember(guild, data, root.BotUserId), position);
     }
 
-    /// <summary>Merges a (partial) member over the cached one, or stores it when new; unchanged when not kept.</summary>
-    private GuildState UpsertMember(GuildState guild, ReadOnlySpan<byte> member, ulong botUserId)
+    /// <summary>Merges a (partial) member over the cached one, or stores it when new; returns the guild as it now is.</summary>
+    private GuildState UpsertMember(GuildState guild, ReadOnlySpan<byte> member)
     {
+        ulong botUserId = _root.BotUserId;
         if (!JsonObjectEnumerator.TryGet(member, "user"u8, out ReadOnlySpan<byte> user)
             || !JsonValue.TryGetSnowflakeProperty(user, "id"u8, out ulong userId)
             || !KeepsMember(userId, botUserId))
@@ -41,36 +41,41 @@ public sealed partial class ShardCache
             return guild;
         }
 
+        // The merge is written to the scratch buffer, so the old member's buffer may then be overwritten in place.
         ReadOnlySpan<byte> existing = guild.Get(CacheEntityKind.Members).TryGetValue(userId, out CachedEntity old) ? old.Json : default;
-        return TryBuildMember(existing, member, botUserId, out ulong id, out CachedEntity entity)
-            ? guild.WithEntity(CacheEntityKind.Members, id, entity)
-            : guild;
+        if (!TryBuildMember(existing, member, botUserId, out ulong id, out Normalized entity))
+        {
+            return guild;
+        }
+
+        guild = Writable(guild);
+        guild.SetEntity(CacheEntityKind.Members, id, entity.Json, entity.Notable);
+        return guild;
     }
 
-    private static CacheRoot ApplyMemberRemove(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyMemberRemove(ReadOnlySpan<byte> data)
     {
         if (!JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId)
-            || !TryGetGuild(root, guildId, out GuildState guild)
+            || !TryGetGuild(guildId, out GuildState guild)
             || !JsonObjectEnumerator.TryGet(data, "user"u8, out ReadOnlySpan<byte> user)
             || !JsonValue.TryGetSnowflakeProperty(user, "id"u8, out ulong userId))
         {
-            return root;
+            return;
         }
 
-        GuildState updated = guild.WithMemberCountDelta(-1)
-            .WithoutEntity(CacheEntityKind.Members, userId)
-            .WithoutEntity(CacheEntityKind.Presences, userId);
-        return Replace(root, guild, updated, position);
+        guild = Writable(guild);
+        guild.AddMemberCount(-1);
+        guild.RemoveEntity(CacheEntityKind.Members, userId);
+        guild.RemoveEntity(CacheEntityKind.Presences, userId);
     }
 
-    private CacheRoot ApplyMembersChunk(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyMembersChunk(ReadOnlySpan<byte> data)
     {
-        if (!JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId) || !TryGetGuild(root, guildId, out GuildState guild))
+        if (!JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId) || !TryGetGuild(guildId, out GuildState guild))
         {
-            return root;
+            return;
         }
 
-        GuildState updated = guild;
         var e = new JsonObjectEnumerator(data);
         while (e.MoveNext())
         {
@@ -79,7 +84,7 @@ public sealed partial class ShardCache
                 var list = new JsonArrayEnumerator(e.Value);
                 while (list.MoveNext())
                 {
-                    updated = UpsertMember(updated, list.Current, root.BotUserId);
+                    guild = UpsertMember(guild, list.Current);
                 }
             }
             else if (e.Name.SequenceEqual("presences"u8) && _options.Presences)
@@ -87,63 +92,80 @@ public sealed partial class ShardCache
                 var list = new JsonArrayEnumerator(e.Value);
                 while (list.MoveNext())
                 {
-                    updated = SetPresence(updated, list.Current);
+                    guild = SetPresence(guild, list.Current);
                 }
             }
         }
-
-        return Replace(root, guild, updated, position);
     }
 
-    private CacheRoot ApplyPresenceUpdate(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyPresenceUpdate(ReadOnlySpan<byte> data)
     {
-        if (!_options.Presences
-            || !JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId)
-            || !TryGetGuild(root, guildId, out GuildState guild))
+        if (_options.Presences
+            && JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId)
+            && TryGetGuild(guildId, out GuildState guild))
         {
-            return root;
+            SetPresence(guild, data);
         }
-
-        return Replace(root, guild, SetPresence(guild, data), position);
     }
 
-    /// <summary>Stores a presence, or removes the user's presence when offline.</summary>
+    /// <summary>Stores a presence, or removes the user's presence when offline; returns the guild as it now is.</summary>
     private GuildState SetPresence(GuildState guild, ReadOnlySpan<byte> presence)
     {
-        if (!TryBuildPresence(presence, out ulong userId, out CachedEntity entity, out bool offline))
+        if (!TryBuildPresence(presence, out ulong userId, out Normalized entity, out bool offline))
         {
             return guild;
         }
 
-        return offline ? guild.WithoutEntity(CacheEntityKind.Presences, userId) : guild.WithEntity(CacheEntityKind.Presences, userId, entity);
+        if (offline)
+        {
+            if (guild.Get(CacheEntityKind.Presences).ContainsKey(userId))
+            {
+                guild = Writable(guild);
+                guild.RemoveEntity(CacheEntityKind.Presences, userId);
+            }
+
+            return guild;
+        }
+
+        guild = Writable(guild);
+        guild.SetEntity(CacheEntityKind.Presences, userId, entity.Json, entity.Notable);
+        return guild;
     }
 
-    private CacheRoot ApplyVoiceStateUpdate(ReadOnlySpan<byte> data, CacheRoot root, long position)
+    private void ApplyVoiceStateUpdate(ReadOnlySpan<byte> data)
     {
-        if (!JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId) || !TryGetGuild(root, guildId, out GuildState guild))
+        if (!JsonValue.TryGetSnowflakeProperty(data, "guild_id"u8, out ulong guildId) || !TryGetGuild(guildId, out GuildState guild))
         {
-            return root;
+            return;
         }
 
-        GuildState updated = guild;
+        ReadOnlySpan<byte> member;
         if (_options.VoiceStates)
         {
-            if (!TryBuildVoiceState(data, out ulong userId, out CachedEntity entity, out bool inChannel, out ReadOnlySpan<byte> member))
+            if (!TryBuildVoiceState(data, out ulong userId, out Normalized entity, out bool inChannel, out member))
             {
-                return root;
+                return;
             }
 
-            updated = inChannel ? updated.WithEntity(CacheEntityKind.VoiceStates, userId, entity) : updated.WithoutEntity(CacheEntityKind.VoiceStates, userId);
-            if (!member.IsEmpty && !JsonValue.IsNull(member))
+            if (inChannel)
             {
-                updated = UpsertMember(updated, member, root.BotUserId);
+                guild = Writable(guild);
+                guild.SetEntity(CacheEntityKind.VoiceStates, userId, entity.Json, entity.Notable);
+            }
+            else if (guild.Get(CacheEntityKind.VoiceStates).ContainsKey(userId))
+            {
+                guild = Writable(guild);
+                guild.RemoveEntity(CacheEntityKind.VoiceStates, userId);
             }
         }
-        else if (JsonObjectEnumerator.TryGet(data, "member"u8, out ReadOnlySpan<byte> member) && !JsonValue.IsNull(member))
+        else if (!JsonObjectEnumerator.TryGet(data, "member"u8, out member))
         {
-            updated = UpsertMember(updated, member, root.BotUserId);
+            return;
         }
 
-        return Replace(root, guild, updated, position);
+        if (!member.IsEmpty && !JsonValue.IsNull(member))
+        {
+            UpsertMember(guild, member);
+        }
     }
 }

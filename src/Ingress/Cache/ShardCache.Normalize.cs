@@ -9,7 +9,7 @@ public sealed partial class ShardCache
     private const int MaxCollectedNames = 96;
 
     /// <summary>Normalizes one element of a GUILD_CREATE (or list) array; false when it is not to be stored.</summary>
-    private bool TryNormalize(CacheEntityKind kind, ReadOnlySpan<byte> obj, ulong botUserId, out ulong id, out CachedEntity entity)
+    private bool TryNormalize(CacheEntityKind kind, ReadOnlySpan<byte> obj, ulong botUserId, out ulong id, out Normalized entity)
     {
         switch (kind)
         {
@@ -20,152 +20,23 @@ public sealed partial class ShardCache
             case CacheEntityKind.VoiceStates:
                 return TryBuildVoiceState(obj, out id, out entity, out bool inChannel, out _) && inChannel;
             case CacheEntityKind.Channels:
-                entity = new CachedEntity(CopyWithout(obj, "guild_id"u8, "id"u8, out id), false);
+                entity = new Normalized(CopyWithout(obj, "guild_id"u8, "id"u8, out id), false);
                 return id != 0;
             case CacheEntityKind.Threads:
                 return TryBuildThread(obj, out id, out entity, out bool archived) && !archived;
             case CacheEntityKind.Roles:
                 return TryBuildRole(obj, out id, out entity);
             case CacheEntityKind.SoundboardSounds:
-                entity = new CachedEntity(obj.ToArray(), false);
+                entity = new Normalized(obj, false);
                 return JsonValue.TryGetSnowflakeProperty(obj, "sound_id"u8, out id);
             default:
-                entity = new CachedEntity(obj.ToArray(), false);
+                entity = new Normalized(obj, false);
                 return JsonValue.TryGetSnowflakeProperty(obj, "id"u8, out id);
         }
     }
 
-    /// <summary>Whether a member of <paramref name="userId"/> is kept: all with Members, else only the bot's own.</summary>
-    private bool KeepsMember(ulong userId, ulong botUserId) =>
-        _options.Members || (_options.CurrentMember && userId != 0 && userId == botUserId);
-
-    /// <summary>Builds a member blob: <paramref name="existing"/> (may be empty) with <paramref name="update"/>'s fields merged over it.</summary>
-    private bool TryBuildMember(ReadOnlySpan<byte> existing, ReadOnlySpan<byte> update, ulong botUserId, out ulong userId, out CachedEntity entity)
-    {
-        entity = default;
-        if (!_options.Members)
-        {
-            // Only the bot's own member may be kept: check before building anything.
-            if (!JsonObjectEnumerator.TryGet(update, "user"u8, out ReadOnlySpan<byte> user)
-                || !JsonValue.TryGetSnowflakeProperty(user, "id"u8, out userId)
-                || !KeepsMember(userId, botUserId))
-            {
-                userId = 0;
-                return false;
-            }
-        }
-
-        ArrayBufferWriter<byte> w = _scratch;
-        w.ResetWrittenCount();
-        w.Byte((byte)'{');
-        var state = new MemberFlags();
-        // One pass over the update (written first, names remembered), one over the old member for what it lacks.
-        Span<Range> names = stackalloc Range[MaxCollectedNames];
-        int count = 0;
-        var e = new JsonObjectEnumerator(update);
-        while (e.MoveNext())
-        {
-            if (count >= 0)
-            {
-                count = count < names.Length ? count + 1 : -1;
-                if (count > 0)
-                {
-                    names[count - 1] = new Range(e.NameStart, e.NameStart + e.Name.Length);
-                }
-            }
-
-            if (!e.Name.SequenceEqual("guild_id"u8))
-            {
-                EmitMemberProperty(w, e.Name, e.Value, ref state);
-            }
-        }
-
-        if (!existing.IsEmpty)
-        {
-            var old = new JsonObjectEnumerator(existing);
-            while (old.MoveNext())
-            {
-                if (!ContainsName(update, names, count, old.Name))
-                {
-                    EmitMemberProperty(w, old.Name, old.Value, ref state);
-                }
-            }
-        }
-
-        w.Byte((byte)'}');
-        userId = state.UserId;
-        if (userId == 0)
-        {
-            return false;
-        }
-
-        entity = new CachedEntity(w.WrittenSpan.ToArray(), state.HasRoles || state.HasNick);
-        return true;
-    }
-
-    private void EmitMemberProperty(ArrayBufferWriter<byte> w, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, ref MemberFlags state)
-    {
-        if (state.Any)
-        {
-            w.Byte((byte)',');
-        }
-
-        state.Any = true;
-        w.Key(name);
-        if (name.SequenceEqual("user"u8))
-        {
-            JsonValue.TryGetSnowflakeProperty(value, "id"u8, out state.UserId);
-            if (_options.Users)
-            {
-                w.Raw(value);
-            }
-            else
-            {
-                WriteStubUser(w, value);
-            }
-
-            return;
-        }
-
-        if (name.SequenceEqual("roles"u8))
-        {
-            state.HasRoles = JsonArrayEnumerator.IsNonEmptyArray(value);
-        }
-        else if (name.SequenceEqual("nick"u8))
-        {
-            state.HasNick = !JsonValue.IsNull(value);
-        }
-
-        w.Raw(value);
-    }
-
-    /// <summary>The user fields client libraries require to build a user; see <see cref="CacheOptions.Users"/>.</summary>
-    private static void WriteStubUser(ArrayBufferWriter<byte> w, ReadOnlySpan<byte> user)
-    {
-        w.Byte((byte)'{');
-        bool any = false;
-        var e = new JsonObjectEnumerator(user);
-        while (e.MoveNext())
-        {
-            ReadOnlySpan<byte> n = e.Name;
-            if (n.SequenceEqual("id"u8) || n.SequenceEqual("username"u8) || n.SequenceEqual("discriminator"u8)
-                || n.SequenceEqual("global_name"u8) || n.SequenceEqual("avatar"u8) || n.SequenceEqual("bot"u8) || n.SequenceEqual("system"u8))
-            {
-                if (any)
-                {
-                    w.Byte((byte)',');
-                }
-
-                any = true;
-                w.Property(n, e.Value);
-            }
-        }
-
-        w.Byte((byte)'}');
-    }
-
     /// <summary>A presence as GUILD_CREATE carries it: <c>user</c> reduced to <c>{id}</c>, no <c>guild_id</c>.</summary>
-    private bool TryBuildPresence(ReadOnlySpan<byte> obj, out ulong userId, out CachedEntity entity, out bool offline)
+    private bool TryBuildPresence(ReadOnlySpan<byte> obj, out ulong userId, out Normalized entity, out bool offline)
     {
         ArrayBufferWriter<byte> w = _scratch;
         w.ResetWrittenCount();
@@ -205,12 +76,12 @@ public sealed partial class ShardCache
         }
 
         w.Byte((byte)'}');
-        entity = offline ? default : new CachedEntity(w.WrittenSpan.ToArray(), false);
+        entity = offline ? default : new Normalized(w.WrittenSpan, false);
         return userId != 0;
     }
 
     /// <summary>A voice state as GUILD_CREATE carries it (no <c>guild_id</c>, no <c>member</c>); the member comes out separately.</summary>
-    private bool TryBuildVoiceState(ReadOnlySpan<byte> obj, out ulong userId, out CachedEntity entity, out bool inChannel, out ReadOnlySpan<byte> member)
+    private bool TryBuildVoiceState(ReadOnlySpan<byte> obj, out ulong userId, out Normalized entity, out bool inChannel, out ReadOnlySpan<byte> member)
     {
         ArrayBufferWriter<byte> w = _scratch;
         w.ResetWrittenCount();
@@ -252,22 +123,22 @@ public sealed partial class ShardCache
         }
 
         w.Byte((byte)'}');
-        entity = inChannel ? new CachedEntity(w.WrittenSpan.ToArray(), false) : default;
+        entity = inChannel ? new Normalized(w.WrittenSpan, false) : default;
         return userId != 0;
     }
 
     /// <summary>A thread without the event-only <c>newly_created</c>; reports whether it is archived (then not kept).</summary>
-    private bool TryBuildThread(ReadOnlySpan<byte> obj, out ulong id, out CachedEntity entity, out bool archived)
+    private bool TryBuildThread(ReadOnlySpan<byte> obj, out ulong id, out Normalized entity, out bool archived)
     {
         archived = JsonObjectEnumerator.TryGet(obj, "thread_metadata"u8, out ReadOnlySpan<byte> meta)
             && JsonObjectEnumerator.TryGet(meta, "archived"u8, out ReadOnlySpan<byte> flag)
             && JsonValue.IsTrue(flag);
-        entity = new CachedEntity(CopyWithout(obj, "newly_created"u8, "id"u8, out id), false);
+        entity = new Normalized(CopyWithout(obj, "newly_created"u8, "id"u8, out id), false);
         return id != 0;
     }
 
     /// <summary>A role with <c>colors</c> guaranteed (derived from <c>color</c> when missing: oceanic.js needs it).</summary>
-    private bool TryBuildRole(ReadOnlySpan<byte> obj, out ulong id, out CachedEntity entity)
+    private bool TryBuildRole(ReadOnlySpan<byte> obj, out ulong id, out Normalized entity)
     {
         ArrayBufferWriter<byte> w = _scratch;
         w.ResetWrittenCount();
@@ -314,12 +185,12 @@ public sealed partial class ShardCache
         }
 
         w.Byte((byte)'}');
-        entity = new CachedEntity(w.WrittenSpan.ToArray(), false);
+        entity = new Normalized(w.WrittenSpan, false);
         return id != 0;
     }
 
     /// <summary>Copies an object without the property <paramref name="drop"/>, reading the snowflake <paramref name="idName"/> on the way.</summary>
-    private byte[] CopyWithout(ReadOnlySpan<byte> obj, ReadOnlySpan<byte> drop, ReadOnlySpan<byte> idName, out ulong id)
+    private ReadOnlySpan<byte> CopyWithout(ReadOnlySpan<byte> obj, ReadOnlySpan<byte> drop, ReadOnlySpan<byte> idName, out ulong id)
     {
         ArrayBufferWriter<byte> w = _scratch;
         w.ResetWrittenCount();
@@ -349,7 +220,7 @@ public sealed partial class ShardCache
         }
 
         w.Byte((byte)'}');
-        return w.WrittenSpan.ToArray();
+        return w.WrittenSpan;
     }
 
     /// <summary>Records where each top-level name of <paramref name="obj"/> is; -1 when there are too many (callers then search).</summary>
@@ -388,12 +259,13 @@ public sealed partial class ShardCache
         return false;
     }
 
-    /// <summary>What writing a member found out about it.</summary>
-    private struct MemberFlags
+    /// <summary>An entity ready to store: its JSON (in the scratch buffer or the event data, valid until the next build) and flag.</summary>
+    private readonly ref struct Normalized(ReadOnlySpan<byte> json, bool notable)
     {
-        public bool Any;
-        public bool HasRoles;
-        public bool HasNick;
-        public ulong UserId;
+        /// <summary>The entity as GUILD_CREATE carries it.</summary>
+        public readonly ReadOnlySpan<byte> Json = json;
+
+        /// <summary>Members only: has a role or a nick.</summary>
+        public readonly bool Notable = notable;
     }
 }

@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Collections.Immutable;
 using System.Text.Json;
+using GatewayProxy.Ingress.Cache.Json;
 using GatewayProxy.Protocol.Gateway;
 
 namespace GatewayProxy.Ingress.Cache;
@@ -10,9 +10,12 @@ namespace GatewayProxy.Ingress.Cache;
 /// number of client sessions through <see cref="Snapshot"/>, an O(1) immutable view as of the last applied ring position.
 /// </summary>
 /// <remarks>
-/// Every update builds new immutable objects (sharing what did not change) and publishes them with one reference swap.
-/// Events the cache ignores only move <see cref="Position"/>: no allocation, no swap. <see cref="Snapshot"/> pairs the
-/// root with the position optimistically (root, position, root again), so a snapshot is exactly "all events up to p".
+/// Copy-on-write by snapshot epoch: the root, each guild and each collection carry the epoch they were created in, and
+/// the writer changes an object in place only in its own epoch, cloning it (and the path above it) otherwise.
+/// <see cref="Snapshot"/> ends the epoch, so what it returns is never written again; snapshots are rare (one per
+/// identifying client), so in steady state updates happen in place and allocate nothing. One uncontended lock, held by
+/// the writer while it applies an event and by <see cref="Snapshot"/>, makes a snapshot exactly "all events up to p".
+/// Events the cache ignores only move <see cref="Position"/>, without the lock: they change nothing a snapshot sees.
 /// </remarks>
 public sealed partial class ShardCache
 {
@@ -20,9 +23,12 @@ public sealed partial class ShardCache
     private readonly bool[] _keeps;
     private readonly ArrayBufferWriter<byte> _scratch = new(4096);
     private readonly ArrayBufferWriter<byte> _props = new(4096);
-    private CacheRoot _root = CacheRoot.Empty;
+    private readonly Lock _gate = new();
+    private CacheRoot _root = new([], [], [], 0, 0);
+    private long _epoch;
     private long _position = -1;
     private long _malformed;
+    private ulong _botUserId;
 
     /// <summary>Creates an empty cache for one shard.</summary>
     public ShardCache(int shardId, CacheOptions options)
@@ -46,11 +52,14 @@ public sealed partial class ShardCache
     /// <summary>The bot's user id: learned from upstream READY; settable (from the updater thread only) for a cache restored without one.</summary>
     public ulong BotUserId
     {
-        get => Volatile.Read(ref _root).BotUserId;
+        get => Volatile.Read(ref _botUserId);
         set
         {
-            CacheRoot root = _root;
-            Volatile.Write(ref _root, new CacheRoot(root.Guilds, root.BotUserJson, root.ApplicationJson, value, root.Position));
+            lock (_gate)
+            {
+                WritableRoot().BotUserId = value;
+                Volatile.Write(ref _botUserId, value);
+            }
         }
     }
 
@@ -91,40 +100,42 @@ public sealed partial class ShardCache
     /// <summary>Applies upstream READY's <c>d</c>: the bot user, the application, and every guild as unavailable until its GUILD_CREATE.</summary>
     public CacheApplyResult ApplyReady(ReadOnlySpan<byte> readyData, long position) => ApplyEvent(CacheEvent.Ready, readyData, position);
 
-    /// <summary>An immutable view as of the last applied position; O(1).</summary>
+    /// <summary>An immutable view as of the last applied position; O(1) (the writer then clones what it next changes).</summary>
     public CacheSnapshot Snapshot()
     {
-        var spin = default(SpinWait);
-        while (true)
+        lock (_gate)
         {
-            CacheRoot root = Volatile.Read(ref _root);
-            long position = Volatile.Read(ref _position);
-            // The updater publishes a root before its position: if the root is still the same after reading the
-            // position, every change up to that position is in it (later positions were events the cache ignored).
-            if (ReferenceEquals(root, Volatile.Read(ref _root)))
+            // A root of an older epoch is already frozen (nothing changed since the last snapshot): no need to end this one.
+            if (_root.Epoch == _epoch)
             {
-                return new CacheSnapshot(root, Math.Max(position, root.Position));
+                _epoch++;
             }
 
-            spin.SpinOnce();
+            return new CacheSnapshot(_root, Volatile.Read(ref _position));
         }
     }
 
     /// <summary>Forgets everything (a new upstream session will send READY and every guild again); the position stays.</summary>
     public void Clear()
     {
-        CacheRoot root = _root;
-        Volatile.Write(ref _root, new CacheRoot(ImmutableSortedDictionary<ulong, GuildState>.Empty, [], [], root.BotUserId, Volatile.Read(ref _position)));
+        lock (_gate)
+        {
+            _root = new CacheRoot([], [], [], _root.BotUserId, _epoch);
+        }
     }
 
     /// <summary>Counts per kind and approximate bytes, for the <c>gateway_cache_*</c> metrics; O(guilds).</summary>
-    public CacheStats GetStats() => Snapshot().GetStats(Volatile.Read(ref _malformed), _options.Users);
+    /// <remarks>Reads the live root under the lock rather than taking a snapshot, so metrics never cause copies.</remarks>
+    public CacheStats GetStats()
+    {
+        lock (_gate)
+        {
+            return CacheSnapshot.GetStats(_root, Volatile.Read(ref _malformed), _options.Users);
+        }
+    }
 
     private CacheApplyResult ApplyEvent(CacheEvent ev, ReadOnlySpan<byte> data, long position)
     {
-        CacheRoot root = _root;
-        CacheRoot next;
-        CacheApplyResult result;
         ReadOnlySpan<byte> trimmed = data.TrimStart(" \t\r\n"u8);
         if (trimmed.IsEmpty || trimmed[0] != (byte)'{')
         {
@@ -134,71 +145,108 @@ public sealed partial class ShardCache
             return CacheApplyResult.Malformed;
         }
 
-        try
+        if (ev == CacheEvent.GuildCreate)
         {
-            next = ApplyCore(ev, data, root, position);
-            result = CacheApplyResult.Applied;
-        }
-        catch (JsonException)
-        {
-            next = root;
-            result = CacheApplyResult.Malformed;
-            _malformed++;
-        }
-        catch (InvalidOperationException)
-        {
-            // Utf8JsonReader throws this when a value has an unexpected token type.
-            next = root;
-            result = CacheApplyResult.Malformed;
-            _malformed++;
+            return ApplyGuildCreate(data, position);
         }
 
-        if (!ReferenceEquals(next, root))
+        CacheApplyResult result = CacheApplyResult.Applied;
+        lock (_gate)
         {
-            Volatile.Write(ref _root, next);
+            try
+            {
+                // Events that change the cache several times are checked whole first, so bad input changes nothing.
+                if (CacheEvents.ChangesSeveral(ev))
+                {
+                    JsonValue.Validate(data);
+                }
+
+                ApplyCore(ev, data);
+            }
+            catch (Exception e) when (IsMalformedData(e))
+            {
+                result = CacheApplyResult.Malformed;
+                _malformed++;
+            }
+
+            Volatile.Write(ref _position, position);
         }
 
-        Volatile.Write(ref _position, position);
         return result;
     }
 
-    private CacheRoot ApplyCore(CacheEvent ev, ReadOnlySpan<byte> data, CacheRoot root, long position) => ev switch
+    /// <summary>GUILD_CREATE: the guild is built outside the lock (a big one takes long, and identifying clients must not wait), then put in.</summary>
+    private CacheApplyResult ApplyGuildCreate(ReadOnlySpan<byte> data, long position)
     {
-        CacheEvent.Ready => ApplyReadyCore(data, root, position),
-        CacheEvent.GuildCreate => ApplyGuildCreate(data, root, position),
-        CacheEvent.GuildUpdate => ApplyGuildUpdate(data, root, position),
-        CacheEvent.GuildDelete => ApplyGuildDelete(data, root, position),
-        CacheEvent.UserUpdate => ApplyUserUpdate(data, root, position),
-        CacheEvent.ChannelUpsert => ApplyChannelUpsert(data, root, position),
-        CacheEvent.ChannelDelete => ApplyEntityDelete(CacheEntityKind.Channels, "id"u8, data, root, position),
-        CacheEvent.ThreadUpsert => ApplyThreadUpsert(data, root, position),
-        CacheEvent.ThreadDelete => ApplyEntityDelete(CacheEntityKind.Threads, "id"u8, data, root, position),
-        CacheEvent.ThreadListSync => ApplyThreadListSync(data, root, position),
-        CacheEvent.RoleUpsert => ApplyRoleUpsert(data, root, position),
-        CacheEvent.RoleDelete => ApplyEntityDelete(CacheEntityKind.Roles, "role_id"u8, data, root, position),
-        CacheEvent.EmojisUpdate => ApplyListReplace(CacheEntityKind.Emojis, "emojis"u8, data, root, position),
-        CacheEvent.StickersUpdate => ApplyListReplace(CacheEntityKind.Stickers, "stickers"u8, data, root, position),
-        CacheEvent.MemberAdd => ApplyMemberAdd(data, root, position),
-        CacheEvent.MemberUpdate => ApplyMemberUpdate(data, root, position),
-        CacheEvent.MemberRemove => ApplyMemberRemove(data, root, position),
-        CacheEvent.MembersChunk => ApplyMembersChunk(data, root, position),
-        CacheEvent.PresenceUpdate => ApplyPresenceUpdate(data, root, position),
-        CacheEvent.VoiceStateUpdate => ApplyVoiceStateUpdate(data, root, position),
-        CacheEvent.StageInstanceUpsert => ApplyEntityUpsert(CacheEntityKind.StageInstances, data, root, position),
-        CacheEvent.StageInstanceDelete => ApplyEntityDelete(CacheEntityKind.StageInstances, "id"u8, data, root, position),
-        CacheEvent.ScheduledEventUpsert => ApplyEntityUpsert(CacheEntityKind.ScheduledEvents, data, root, position),
-        CacheEvent.ScheduledEventDelete => ApplyEntityDelete(CacheEntityKind.ScheduledEvents, "id"u8, data, root, position),
-        CacheEvent.SoundboardSoundUpsert => ApplyEntityUpsert(CacheEntityKind.SoundboardSounds, data, root, position),
-        CacheEvent.SoundboardSoundDelete => ApplyEntityDelete(CacheEntityKind.SoundboardSounds, "sound_id"u8, data, root, position),
-        CacheEvent.SoundboardSoundsUpdate => ApplyListUpsert(CacheEntityKind.SoundboardSounds, "soundboard_sounds"u8, data, root, position),
-        CacheEvent.SoundboardSounds => ApplyListReplace(CacheEntityKind.SoundboardSounds, "soundboard_sounds"u8, data, root, position),
-        _ => root,
-    };
+        GuildState? guild = null;
+        CacheApplyResult result = CacheApplyResult.Applied;
+        try
+        {
+            guild = BuildGuild(data);
+        }
+        catch (Exception e) when (IsMalformedData(e))
+        {
+            result = CacheApplyResult.Malformed;
+        }
 
-    /// <summary>The available guild <paramref name="guildId"/>, or false when unknown or unavailable.</summary>
-    private static bool TryGetGuild(CacheRoot root, ulong guildId, out GuildState guild)
+        lock (_gate)
+        {
+            if (guild is not null)
+            {
+                SetGuild(guild);
+            }
+            else if (result == CacheApplyResult.Malformed)
+            {
+                _malformed++;
+            }
+
+            Volatile.Write(ref _position, position);
+        }
+
+        return result;
+    }
+
+    /// <summary>What the JSON readers throw for data that is not the expected shape (Utf8JsonReader throws InvalidOperationException for a wrong token type).</summary>
+    private static bool IsMalformedData(Exception e) => e is JsonException or InvalidOperationException;
+
+    private void ApplyCore(CacheEvent ev, ReadOnlySpan<byte> data)
     {
-        if (root.Guilds.TryGetValue(guildId, out GuildState? found) && !found.Unavailable)
+        switch (ev)
+        {
+            case CacheEvent.Ready: ApplyReadyCore(data); break;
+            case CacheEvent.GuildUpdate: ApplyGuildUpdate(data); break;
+            case CacheEvent.GuildDelete: ApplyGuildDelete(data); break;
+            case CacheEvent.UserUpdate: ApplyUserUpdate(data); break;
+            case CacheEvent.ChannelUpsert: ApplyChannelUpsert(data); break;
+            case CacheEvent.ChannelDelete: ApplyEntityDelete(CacheEntityKind.Channels, "id"u8, data); break;
+            case CacheEvent.ThreadUpsert: ApplyThreadUpsert(data); break;
+            case CacheEvent.ThreadDelete: ApplyEntityDelete(CacheEntityKind.Threads, "id"u8, data); break;
+            case CacheEvent.ThreadListSync: ApplyThreadListSync(data); break;
+            case CacheEvent.RoleUpsert: ApplyRoleUpsert(data); break;
+            case CacheEvent.RoleDelete: ApplyEntityDelete(CacheEntityKind.Roles, "role_id"u8, data); break;
+            case CacheEvent.EmojisUpdate: ApplyListReplace(CacheEntityKind.Emojis, "emojis"u8, data); break;
+            case CacheEvent.StickersUpdate: ApplyListReplace(CacheEntityKind.Stickers, "stickers"u8, data); break;
+            case CacheEvent.MemberAdd: ApplyMemberAdd(data); break;
+            case CacheEvent.MemberUpdate: ApplyMemberUpdate(data); break;
+            case CacheEvent.MemberRemove: ApplyMemberRemove(data); break;
+            case CacheEvent.MembersChunk: ApplyMembersChunk(data); break;
+            case CacheEvent.PresenceUpdate: ApplyPresenceUpdate(data); break;
+            case CacheEvent.VoiceStateUpdate: ApplyVoiceStateUpdate(data); break;
+            case CacheEvent.StageInstanceUpsert: ApplyEntityUpsert(CacheEntityKind.StageInstances, data); break;
+            case CacheEvent.StageInstanceDelete: ApplyEntityDelete(CacheEntityKind.StageInstances, "id"u8, data); break;
+            case CacheEvent.ScheduledEventUpsert: ApplyEntityUpsert(CacheEntityKind.ScheduledEvents, data); break;
+            case CacheEvent.ScheduledEventDelete: ApplyEntityDelete(CacheEntityKind.ScheduledEvents, "id"u8, data); break;
+            case CacheEvent.SoundboardSoundUpsert: ApplyEntityUpsert(CacheEntityKind.SoundboardSounds, data); break;
+            case CacheEvent.SoundboardSoundDelete: ApplyEntityDelete(CacheEntityKind.SoundboardSounds, "sound_id"u8, data); break;
+            case CacheEvent.SoundboardSoundsUpdate: ApplyListUpsert(CacheEntityKind.SoundboardSounds, "soundboard_sounds"u8, data); break;
+            case CacheEvent.SoundboardSounds: ApplyListReplace(CacheEntityKind.SoundboardSounds, "soundboard_sounds"u8, data); break;
+        }
+    }
+
+    /// <summary>The available guild <paramref name="guildId"/> (read only), or false when unknown or unavailable.</summary>
+    private bool TryGetGuild(ulong guildId, out GuildState guild)
+    {
+        if (_root.Guilds.TryGetValue(guildId, out GuildState? found) && !found.Unavailable)
         {
             guild = found;
             return true;
@@ -208,7 +256,30 @@ public sealed partial class ShardCache
         return false;
     }
 
-    /// <summary>A root with <paramref name="updated"/> in place of its guild; the same root when nothing changed.</summary>
-    private static CacheRoot Replace(CacheRoot root, GuildState original, GuildState updated, long position) =>
-        ReferenceEquals(original, updated) ? root : root.WithGuilds(root.Guilds.SetItem(updated.Id, updated), position);
+    /// <summary>The root, cloned first when a snapshot may see it.</summary>
+    private CacheRoot WritableRoot()
+    {
+        if (_root.Epoch != _epoch)
+        {
+            _root = _root.Clone(_epoch);
+        }
+
+        return _root;
+    }
+
+    /// <summary><paramref name="guild"/> itself when this epoch owns it, else its clone, put in the (writable) root.</summary>
+    private GuildState Writable(GuildState guild)
+    {
+        if (guild.Epoch == _epoch)
+        {
+            return guild;
+        }
+
+        GuildState clone = guild.Clone(_epoch);
+        WritableRoot().Guilds[clone.Id] = clone;
+        return clone;
+    }
+
+    /// <summary>Puts a new guild (built in this epoch) in the root.</summary>
+    private void SetGuild(GuildState guild) => WritableRoot().Guilds[guild.Id] = guild;
 }

@@ -66,4 +66,17 @@ internal ref struct JsonArrayEnumerator
         ReadOnlySpan<byte> inner = json[1..].TrimStart(" \t\r\n"u8);
         return inner.Length > 0 && inner[0] != (byte)']';
     }
+
+    /// <summary>How many elements the array <paramref name="json"/> has (one skipping pass, to size what is built from it).</summary>
+    public static int Count(ReadOnlySpan<byte> json)
+    {
+        int count = 0;
+        var e = new JsonArrayEnumerator(json);
+        while (e.MoveNext())
+        {
+            count++;
+        }
+
+        return count;
+    }
 }

@@ -37,4 +37,13 @@ internal static class JsonValue
         id = 0;
         return false;
     }
+
+    /// <summary>Reads <paramref name="json"/> to its end: throws <see cref="System.Text.Json.JsonException"/> when it is not valid JSON.</summary>
+    public static void Validate(ReadOnlySpan<byte> json)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(json, isFinalBlock: true, state: default);
+        while (reader.Read())
+        {
+        }
+    }
 }
