@@ -27,10 +27,10 @@ public sealed partial class ProxyServer
     // allocation per batch). Writer: a send the kernel could not take at once completes on the socket engine's pool
     // thread and continues there (the flush's completion only parks/unparks the client and sets the worker's signal),
     // instead of hopping again. 64 KiB segments: a batch spans fewer buffers, so sendmsg pins and gathers fewer.
-    private static readonly PipeOptions SendOptions = new(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
+    internal static readonly PipeOptions SendOptions = new(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, minimumSegmentSize: 64 * 1024,
         useSynchronizationContext: false);
-    private static readonly PipeOptions ReceiveOptions = new(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024,
+    internal static readonly PipeOptions ReceiveOptions = new(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024,
         minimumSegmentSize: 4096, useSynchronizationContext: false);
 
     private async Task AcceptLoopAsync()
