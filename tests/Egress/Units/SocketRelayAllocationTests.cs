@@ -56,20 +56,7 @@ public sealed class SocketRelayAllocationTests
             long before = GC.GetAllocatedBytesForCurrentThread();
             foreach (RingReader reader in readers)
             {
-                Assert.Equal(RingReadStatus.Ready, reader.Poll(256, out long first, out long last));
-                lock (output.SyncRoot)
-                {
-                    for (long seq = first; seq <= last; seq++)
-                    {
-                        PayloadSlot<EventMeta> slot = feed.Ring[seq];
-                        EventMeta meta = slot.Meta;
-                        Assert.True(output.TryWriteSplicedLocked(reader, seq, slot.Payload.WrittenSpan, in meta.Envelope, ++clientSeq, splice, encode));
-                    }
-
-                    output.CommitLocked();
-                }
-
-                reader.Advance(last);
+                TestRelay.WriteBatch(feed.Ring, reader, output, ref clientSeq, splice, encode);
                 // A failure guard, not a timing: the peer reads as fast as loopback allows.
                 Assert.True(SpinWait.SpinUntil(caughtUp, TimeSpan.FromSeconds(60)), "the peer did not receive the batch");
             }
