@@ -22,9 +22,15 @@ namespace GatewayProxy.Egress;
 public sealed partial class ProxyServer
 {
     // Sends: pause a client's writer at 1 MiB unsent (the relay then parks it); receives: client payloads are tiny.
-    private static readonly PipeOptions SendOptions = new(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024,
-        minimumSegmentSize: 16 * 1024, useSynchronizationContext: false);
-    private static readonly PipeOptions ReceiveOptions = new(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024,
+    // Both send schedulers are inline. Reader: the relay worker's once-per-batch flush runs the send loop, which issues
+    // the sendmsg on the worker's thread instead of queueing the loop to the thread pool (one hop and one work-item
+    // allocation per batch). Writer: a send the kernel could not take at once completes on the socket engine's pool
+    // thread and continues there (the flush's completion only parks/unparks the client and sets the worker's signal),
+    // instead of hopping again. 64 KiB segments: a batch spans fewer buffers, so sendmsg pins and gathers fewer.
+    internal static readonly PipeOptions SendOptions = new(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
+        pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, minimumSegmentSize: 64 * 1024,
+        useSynchronizationContext: false);
+    internal static readonly PipeOptions ReceiveOptions = new(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024,
         minimumSegmentSize: 4096, useSynchronizationContext: false);
 
     private async Task AcceptLoopAsync()

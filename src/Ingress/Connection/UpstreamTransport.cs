@@ -12,9 +12,12 @@ public sealed class UpstreamTransport
     /// <summary>Receive segment size: Discord payloads are large and the library's 4 KiB default costs a segment hop per 4 KiB.</summary>
     public const int ReceiveSegmentSize = 64 * 1024;
 
+    // Reader inline: the socket's receive completion already runs on a thread-pool item (the runtime's socket engine);
+    // continuing the shard's decode-and-publish loop right there, instead of scheduling it again, saves a thread hop and
+    // a work-item allocation per receive. The shard loop never blocks (a full ring is awaited, not waited on).
     private static readonly PipeOptions ReceiveOptions = new(
         pool: null,
-        readerScheduler: PipeScheduler.ThreadPool,
+        readerScheduler: PipeScheduler.Inline,
         writerScheduler: PipeScheduler.ThreadPool,
         pauseWriterThreshold: 4 * 1024 * 1024,
         resumeWriterThreshold: 2 * 1024 * 1024,

@@ -34,20 +34,7 @@ public sealed class RelayAllocationTests
             for (int round = 0; round < rounds; round++)
             {
                 using RingReader reader = feed.Ring.AddReader(-1);
-                Assert.Equal(RingReadStatus.Ready, reader.Poll(256, out long first, out long last));
-                lock (output.SyncRoot)
-                {
-                    for (long seq = first; seq <= last; seq++)
-                    {
-                        PayloadSlot<EventMeta> slot = feed.Ring[seq];
-                        EventMeta meta = slot.Meta;
-                        Assert.True(output.TryWriteSplicedLocked(reader, seq, slot.Payload.WrittenSpan, in meta.Envelope, ++clientSeq, splice, encode));
-                    }
-
-                    output.CommitLocked();
-                }
-
-                reader.Advance(last);
+                TestRelay.WriteBatch(feed.Ring, reader, output, ref clientSeq, splice, encode);
                 Assert.True(pipe.Reader.TryRead(out ReadResult result));
                 Assert.True(result.Buffer.Length > 0);
                 pipe.Reader.AdvanceTo(result.Buffer.End);
