@@ -46,13 +46,5 @@ public sealed class BackpressureTests
         Assert.Equal(++seq, next.Seq);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!condition())
-        {
-            if (timeout.IsCancellationRequested) throw new TimeoutException("timed out waiting for: " + what);
-            await Task.Delay(10, CancellationToken.None);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => Poll.UntilAsync(condition, TimeSpan.FromSeconds(20), () => what);
 }

@@ -261,19 +261,7 @@ public sealed partial class RestartTests
         return sessions;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(Limit);
-        while (!condition())
-        {
-            if (timeout.IsCancellationRequested)
-            {
-                Assert.Fail($"timed out after {Limit} waiting for {what}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => Poll.UntilAsync(condition, Limit, () => what);
 
     [GeneratedRegex(@"ws://127\.0\.0\.1:(\d+)", RegexOptions.CultureInvariant)]
     private static partial Regex PortPattern();

@@ -9,6 +9,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Prometheus;
 using Xunit;
 
+using GatewayProxy.Tests.Support;
+
 namespace GatewayProxy.Tests.Ingress;
 
 /// <summary>A Simulator plus a ShardManager connected to it over loopback, and bounded waits on their state.</summary>
@@ -93,19 +95,7 @@ internal sealed class IngressTestKit : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="condition"/> until true; fails with <paramref name="what"/> after <see cref="WaitLimit"/>.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, Func<string> what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > WaitLimit)
-            {
-                Assert.Fail($"timed out after {WaitLimit}: {what()}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public static Task WaitUntilAsync(Func<bool> condition, Func<string> what) => Poll.UntilAsync(condition, WaitLimit, what);
 
     /// <summary>Waits until the shard's ring has published as many dispatches as the Simulator has sent on it.</summary>
     public async Task WaitRingCaughtUpAsync(int shardId)

@@ -83,15 +83,7 @@ internal sealed class HostileScene : IAsyncDisposable
     }
 
     /// <summary>Polls a condition every few milliseconds until it holds; fails with <paramref name="what"/> after <see cref="WaitLimit"/>.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, Func<string> what)
-    {
-        using var timeout = new CancellationTokenSource(WaitLimit);
-        while (!condition())
-        {
-            if (timeout.IsCancellationRequested) Assert.Fail("timed out: " + what());
-            await Task.Delay(10, CancellationToken.None);
-        }
-    }
+    public static Task WaitUntilAsync(Func<bool> condition, Func<string> what) => Poll.UntilAsync(condition, WaitLimit, what);
 
     public async ValueTask DisposeAsync()
     {

@@ -180,19 +180,7 @@ internal sealed class ProxyFixture : IAsyncDisposable
         return all;
     }
 
-    public async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(WaitLimit);
-        while (!condition())
-        {
-            if (timeout.IsCancellationRequested)
-            {
-                Assert.Fail($"timed out waiting for {what}");
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    public Task WaitUntilAsync(Func<bool> condition, string what) => Poll.UntilAsync(condition, WaitLimit, () => what);
 
     public async ValueTask DisposeAsync()
     {

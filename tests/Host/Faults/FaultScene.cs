@@ -65,23 +65,14 @@ internal sealed partial class FaultScene : IAsyncDisposable
 
     /// <summary>Polls until <paramref name="condition"/> holds; on timeout fails with what was awaited, the shards' states
     /// and the end of the proxy's log.</summary>
-    public async Task WaitUntilAsync(Func<bool> condition, string what)
+    public Task WaitUntilAsync(Func<bool> condition, string what) => Poll.UntilAsync(condition, ProxyFixture.WaitLimit, () =>
     {
-        using var timeout = new CancellationTokenSource(ProxyFixture.WaitLimit);
-        while (!condition())
-        {
-            if (timeout.IsCancellationRequested)
-            {
-                string states = string.Join("; ", Fixture.Proxy.Shards.Shards.Select(s => $"shard {s.Id} {s.Status}"));
-                string log;
-                lock (_logWriter) log = _log.ToString();
-                Assert.Fail($"timed out waiting for {what} ({states}; Simulator identifies {Simulator.IdentifyCount}, resumes {Simulator.ResumeCount})\n"
-                    + string.Join('\n', log.Split('\n').TakeLast(40)));
-            }
-
-            await Task.Delay(10, CancellationToken.None);
-        }
-    }
+        string states = string.Join("; ", Fixture.Proxy.Shards.Shards.Select(s => $"shard {s.Id} {s.Status}"));
+        string log;
+        lock (_logWriter) log = _log.ToString();
+        return $"{what} ({states}; Simulator identifies {Simulator.IdentifyCount}, resumes {Simulator.ResumeCount})\n"
+            + string.Join('\n', log.Split('\n').TakeLast(40));
+    });
 
     /// <summary>A new client on <paramref name="shard"/>, identified, its READY burst read.</summary>
     public async Task<TrackedClient> ConnectAsync(int shard)
