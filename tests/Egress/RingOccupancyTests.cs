@@ -18,13 +18,13 @@ public sealed class RingOccupancyTests
         using GatingReader cacheUpdater = server.Feeds[1].Ring.AddGatingReader(-1);
         for (int i = 0; i < 5; i++) server.Feeds[1].Publish("TYPING_START", "{\"channel_id\":\"1\",\"guild_id\":\"1100\",\"user_id\":\"3\"}");
 
-        string text = await ConnectionLimitTests.ScrapeAsync(server.Registry);
+        string text = await MetricsText.ScrapeAsync(server.Registry);
         Assert.Contains("gateway_ring_occupancy{shard=\"1\"} 5\n", text, StringComparison.Ordinal);
         Assert.Contains("gateway_ring_occupancy{shard=\"0\"} 0\n", text, StringComparison.Ordinal);
 
         Assert.True(cacheUpdater.TryGetBatch(64, out _, out long last));
         cacheUpdater.Advance(last);
-        text = await ConnectionLimitTests.ScrapeAsync(server.Registry);
+        text = await MetricsText.ScrapeAsync(server.Registry);
         Assert.Contains("gateway_ring_occupancy{shard=\"1\"} 0\n", text, StringComparison.Ordinal);
     }
 
@@ -38,12 +38,12 @@ public sealed class RingOccupancyTests
 
         // The worker advances its reader after writing the batch, so the scrape may briefly still see it behind.
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        string text = await ConnectionLimitTests.ScrapeAsync(server.Registry);
+        string text = await MetricsText.ScrapeAsync(server.Registry);
         while (!text.Contains("gateway_ring_occupancy{shard=\"0\"} 0\n", StringComparison.Ordinal))
         {
             Assert.False(limit.IsCancellationRequested, "occupancy never dropped to 0:\n" + text);
             await Task.Delay(10, CancellationToken.None); // a poll interval, not a synchronization
-            text = await ConnectionLimitTests.ScrapeAsync(server.Registry);
+            text = await MetricsText.ScrapeAsync(server.Registry);
         }
 
         Assert.Contains("gateway_client_lag{shard=\"0\"} 0\n", text, StringComparison.Ordinal);

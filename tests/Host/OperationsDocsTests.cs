@@ -6,6 +6,7 @@ using GatewayProxy.Host.Configuration;
 using GatewayProxy.Ingress.Metrics;
 using GatewayProxy.Tests.Host.Configuration;
 using Xunit;
+using GatewayProxy.Tests.Support;
 
 namespace GatewayProxy.Tests.Host;
 
@@ -122,10 +123,9 @@ public sealed partial class OperationsDocsTests
         _ = new IngressMetrics(registry);
         _ = new EgressMetrics(registry);
         GatewayProxy.Host.Wiring.RuntimeMetrics.Register(registry);
-        using var text = new MemoryStream();
-        await registry.CollectAndExportAsTextAsync(text);
+        string text = await MetricsText.ScrapeAsync(registry);
         var families = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string line in Encoding.UTF8.GetString(text.ToArray()).Split('\n'))
+        foreach (string line in text.Split('\n'))
         {
             if (line.StartsWith("# TYPE ", StringComparison.Ordinal))
             {

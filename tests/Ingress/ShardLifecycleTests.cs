@@ -4,6 +4,7 @@ using GatewayProxy.Simulator;
 using Microsoft.Extensions.Logging.Abstractions;
 using Prometheus;
 using Xunit;
+using GatewayProxy.Tests.Support;
 
 namespace GatewayProxy.Tests.Ingress;
 
@@ -56,7 +57,7 @@ public sealed class ShardLifecycleTests
         await using IngressTestKit kit = await IngressTestKit.StartAsync(sim);
         await kit.WaitAllReadyAsync();
         await IngressTestKit.WaitUntilAsync(() => kit.Manager.Shards.All(s => s.LatencyMs is not null), () => "no heartbeat ACK yet");
-        string text = await ScrapeAsync(kit.Registry);
+        string text = await MetricsText.ScrapeAsync(kit.Registry);
 
         int guilds0 = kit.Simulator.State.GetGuildIds(0).Count;
         Assert.Contains("gateway_shard_events{shard=\"0\",event_type=\"READY\"} 1", text, StringComparison.Ordinal);
@@ -65,12 +66,5 @@ public sealed class ShardLifecycleTests
         Assert.Contains($"gateway_cache_guilds{{shard=\"0\"}} {guilds0}", text, StringComparison.Ordinal);
         Assert.Contains("gateway_shard_latency{shard=\"1\"}", text, StringComparison.Ordinal);
         Assert.Contains("gateway_shard_latency_seconds_count{shard=\"0\"}", text, StringComparison.Ordinal);
-    }
-
-    private static async Task<string> ScrapeAsync(CollectorRegistry registry)
-    {
-        using var stream = new MemoryStream();
-        await registry.CollectAndExportAsTextAsync(stream);
-        return Encoding.UTF8.GetString(stream.ToArray());
     }
 }

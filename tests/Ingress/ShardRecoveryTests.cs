@@ -1,6 +1,7 @@
 using GatewayProxy.Ingress;
 using GatewayProxy.Simulator;
 using Xunit;
+using GatewayProxy.Tests.Support;
 
 namespace GatewayProxy.Tests.Ingress;
 
@@ -126,9 +127,7 @@ public sealed class ShardRecoveryTests
 
     private static string ReconnectReasons(IngressTestKit kit)
     {
-        using var stream = new MemoryStream();
-        kit.Registry.CollectAndExportAsTextAsync(stream).GetAwaiter().GetResult();
-        string text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        string text = MetricsText.ScrapeAsync(kit.Registry).GetAwaiter().GetResult();
         Assert.Contains("gateway_upstream_reconnects_total", text, StringComparison.Ordinal);
         return text;
     }

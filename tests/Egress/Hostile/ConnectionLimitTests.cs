@@ -21,7 +21,7 @@ public sealed class ConnectionLimitTests
         Assert.Equal(429, refused.Status);
         Assert.Contains("too many connections from 127.0.0.1: at most 3 per IP address", refused.Response, StringComparison.Ordinal);
         Assert.Equal(1, scene.Proxy.RefusedCount(RefusalReason.PerIpLimit));
-        Assert.Contains("gateway_connections_refused_total{reason=\"per_ip_limit\"} 1", await ScrapeAsync(scene.Server.Registry), StringComparison.Ordinal);
+        Assert.Contains("gateway_connections_refused_total{reason=\"per_ip_limit\"} 1", await MetricsText.ScrapeAsync(scene.Server.Registry), StringComparison.Ordinal);
 
         // A refused connection holds no slot; a closed one frees its slot.
         await HostileScene.WaitUntilAsync(() => scene.Proxy.OpenConnections == 3, () => $"{scene.Proxy.OpenConnections} open, wanted 3");
@@ -76,12 +76,5 @@ public sealed class ConnectionLimitTests
         Assert.Equal(string.Empty, await socket.ReadToEndAsync());
         Assert.Equal(1, scene.Proxy.RefusedCount(RefusalReason.HandshakeTimeout));
         await scene.AssertOnlyTheGoodClientIsLeftAsync();
-    }
-
-    internal static async Task<string> ScrapeAsync(CollectorRegistry registry)
-    {
-        using var stream = new MemoryStream();
-        await registry.CollectAndExportAsTextAsync(stream);
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 }
