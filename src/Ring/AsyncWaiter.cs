@@ -35,9 +35,13 @@ internal sealed class AsyncWaiter : RingWaiter, IValueTaskSource<bool>, IValueTa
         if (Volatile.Read(ref _state) != Idle) ThrowHelper.Concurrent();
         _core.Reset();
         _token = ct;
-        // Waiting must be visible before any waker can find us; Interlocked also orders it before the registration.
-        Interlocked.Exchange(ref _state, Waiting);
+        // Register before becoming Waiting, so the registration Execute and TryDisarm unregister is always this
+        // wait's: registering after a waker could already complete the wait left a registration nobody removed,
+        // whose callback could later cancel another wait. A cancellation during registration finds the waiter
+        // Idle and is a no-op; the re-check after the fenced state write catches it.
         if (ct.CanBeCanceled) _registration = ct.UnsafeRegister(OnCancel, this);
+        Interlocked.Exchange(ref _state, Waiting);
+        if (ct.IsCancellationRequested) Complete(woken: false);
         return true;
     }
 
@@ -76,7 +80,6 @@ internal sealed class AsyncWaiter : RingWaiter, IValueTaskSource<bool>, IValueTa
     void IThreadPoolWorkItem.Execute()
     {
         // Unregister (non-blocking) before completing so the token's callback list does not grow across waits.
-        // A torn read racing Arm's assignment (only when cancelled during registration) makes Unregister a no-op.
         _registration.Unregister();
         _core.SetResult(_woken);
     }
