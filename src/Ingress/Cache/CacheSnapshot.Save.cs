@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections;
 using GatewayProxy.Ingress.State;
 
 namespace GatewayProxy.Ingress.Cache;
@@ -8,18 +9,40 @@ public sealed partial class CacheSnapshot
 {
     /// <summary>Every guild as a complete GUILD_CREATE (all members and presences) plus READY's user and application.</summary>
     /// <remarks>GUILD_CREATE JSON rather than the cache's own layout: <see cref="ShardCache.Restore"/> feeds it back
-    /// through the normal GUILD_CREATE path, so a restart with other cache flags keeps only what the new flags say.</remarks>
-    internal SavedCache ToSaved()
+    /// through the normal GUILD_CREATE path, so a restart with other cache flags keeps only what the new flags say.
+    /// The guilds are serialized one at a time as the state file writer reaches them (the snapshot is immutable), so
+    /// saving a large bot never holds a second copy of its whole cache as JSON.</remarks>
+    internal SavedCache ToSaved() => new(_root.BotUserJson, _root.ApplicationJson, new SavedGuilds(this));
+
+    /// <summary>A snapshot's guilds in id order, each serialized when it is read.</summary>
+    private sealed class SavedGuilds(CacheSnapshot snapshot) : IReadOnlyList<SavedGuild>
     {
-        var complete = new GuildCreateOptions(int.MaxValue, GuildPresencesIntent: true, GuildMembersIntent: true, _root.BotUserId) { Complete = true };
-        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
-        var guilds = new List<SavedGuild>(_root.Guilds.Count);
-        foreach (ulong id in GuildIds)
+        private readonly ulong[] _ids = [.. snapshot.GuildIds];
+        private readonly GuildCreateOptions _complete =
+            new(int.MaxValue, GuildPresencesIntent: true, GuildMembersIntent: true, snapshot._root.BotUserId) { Complete = true };
+        private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+
+        public int Count => _ids.Length;
+
+        public SavedGuild this[int index]
         {
-            buffer.ResetWrittenCount();
-            guilds.Add(new SavedGuild(id, TryWriteGuildCreate(id, buffer, complete) ? buffer.WrittenSpan.ToArray() : null));
+            get
+            {
+                ulong id = _ids[index];
+                // One reader at a time (the state file writer): the scratch buffer is reused for every guild.
+                lock (_buffer)
+                {
+                    _buffer.ResetWrittenCount();
+                    return new SavedGuild(id, snapshot.TryWriteGuildCreate(id, _buffer, _complete) ? _buffer.WrittenSpan.ToArray() : null);
+                }
+            }
         }
 
-        return new SavedCache(_root.BotUserJson, _root.ApplicationJson, guilds);
+        public IEnumerator<SavedGuild> GetEnumerator()
+        {
+            for (int i = 0; i < _ids.Length; i++) yield return this[i];
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

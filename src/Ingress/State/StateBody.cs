@@ -8,46 +8,43 @@ namespace GatewayProxy.Ingress.State;
 /// resume URL, bot user, application and guilds (id + complete GUILD_CREATE JSON, or none when unavailable).
 /// </summary>
 /// <remarks>Little-endian, strings as UTF-8 with a 32-bit length (-1 for null), byte blobs likewise. Cold path: plain
-/// <see cref="BinaryWriter"/>/<see cref="BinaryReader"/>, decoding failures caught in one place.</remarks>
+/// <see cref="BinaryWriter"/>/<see cref="BinaryReader"/> over a stream (the body is never held whole in memory, so it has
+/// no size ceiling), decoding failures caught in one place.</remarks>
 internal static class StateBody
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>The body bytes for <paramref name="shards"/>.</summary>
-    public static byte[] Encode(IReadOnlyList<SavedShard> shards)
+    /// <summary>Writes the body for <paramref name="shards"/> to <paramref name="body"/> (left open).</summary>
+    public static void Write(Stream body, IReadOnlyList<SavedShard> shards)
     {
-        using var stream = new MemoryStream();
-        using (var w = new BinaryWriter(stream, Utf8, leaveOpen: true))
+        using var w = new BinaryWriter(body, Utf8, leaveOpen: true);
+        w.Write(shards.Count);
+        foreach (SavedShard shard in shards)
         {
-            w.Write(shards.Count);
-            foreach (SavedShard shard in shards)
+            w.Write(shard.ShardId);
+            w.Write(shard.ShardCount);
+            WriteString(w, shard.SessionId);
+            w.Write(shard.Sequence);
+            WriteString(w, shard.ResumeUrl);
+            WriteBytes(w, shard.Cache.BotUserJson);
+            WriteBytes(w, shard.Cache.ApplicationJson);
+            w.Write(shard.Cache.Guilds.Count);
+            foreach (SavedGuild guild in shard.Cache.Guilds)
             {
-                w.Write(shard.ShardId);
-                w.Write(shard.ShardCount);
-                WriteString(w, shard.SessionId);
-                w.Write(shard.Sequence);
-                WriteString(w, shard.ResumeUrl);
-                WriteBytes(w, shard.Cache.BotUserJson);
-                WriteBytes(w, shard.Cache.ApplicationJson);
-                w.Write(shard.Cache.Guilds.Count);
-                foreach (SavedGuild guild in shard.Cache.Guilds)
-                {
-                    w.Write(guild.Id);
-                    WriteBytes(w, guild.GuildCreateJson);
-                }
+                w.Write(guild.Id);
+                WriteBytes(w, guild.GuildCreateJson);
             }
         }
-
-        return stream.ToArray();
     }
 
-    /// <summary>Decodes a body; false with what is wrong when it is not one this version wrote.</summary>
-    public static bool TryDecode(byte[] body, [NotNullWhen(true)] out IReadOnlyList<SavedShard>? shards, [NotNullWhen(false)] out string? error)
+    /// <summary>Decodes a body from <paramref name="body"/>, whose <see cref="Stream.Length"/> is the body's length;
+    /// false with what is wrong when it is not one this version wrote.</summary>
+    public static bool TryDecode(Stream body, [NotNullWhen(true)] out IReadOnlyList<SavedShard>? shards, [NotNullWhen(false)] out string? error)
     {
         shards = null;
         try
         {
-            using var r = new BinaryReader(new MemoryStream(body, writable: false), Utf8);
+            using var r = new BinaryReader(body, Utf8, leaveOpen: true);
             int count = ReadCount(r, "shard");
             var list = new List<SavedShard>(count);
             for (int i = 0; i < count; i++)
@@ -70,9 +67,9 @@ internal static class StateBody
                 list.Add(new SavedShard(id, total, sessionId, sequence, resumeUrl, new SavedCache(user, application, guilds)));
             }
 
-            if (r.BaseStream.Position != body.Length)
+            if (body.Position != body.Length)
             {
-                throw new InvalidDataException($"{body.Length - r.BaseStream.Position} bytes after the last shard");
+                throw new InvalidDataException($"{body.Length - body.Position} bytes after the last shard");
             }
 
             shards = list;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using K4os.Compression.LZ4;
+using System.IO.Hashing;
 
 namespace GatewayProxy.Ingress.State;
 
@@ -12,14 +12,15 @@ public static partial class StateFile
     /// Reads and verifies <paramref name="path"/>; false with the reason (and a human detail) when it is missing,
     /// unreadable, truncated, not a state file, of another version, damaged, or older than <paramref name="maxAge"/>.
     /// </summary>
+    /// <remarks>Two passes over the file, neither holding it whole: the checksum first, then the decode.</remarks>
     public static bool TryRead(string path, DateTimeOffset now, TimeSpan maxAge, [NotNullWhen(true)] out ProxyState? state, out StateFileStatus status, out string detail)
     {
         ArgumentNullException.ThrowIfNull(path);
         state = null;
-        byte[] file;
         try
         {
-            file = File.ReadAllBytes(path);
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            return TryDecode(file, now, maxAge, out state, out status, out detail);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -33,41 +34,49 @@ public static partial class StateFile
             detail = "cannot read it: " + e.Message;
             return false;
         }
-
-        return TryDecode(file, now, maxAge, out state, out status, out detail);
     }
 
     /// <summary>Verifies and decodes the bytes of a state file (see <see cref="TryRead"/>).</summary>
     public static bool TryDecode(ReadOnlySpan<byte> file, DateTimeOffset now, TimeSpan maxAge, [NotNullWhen(true)] out ProxyState? state, out StateFileStatus status, out string detail)
     {
+        using var stream = new MemoryStream(file.ToArray(), writable: false);
+        return TryDecode(stream, now, maxAge, out state, out status, out detail);
+    }
+
+    /// <summary>Verifies and decodes a state file from a seekable <paramref name="file"/> positioned at its start.</summary>
+    private static bool TryDecode(Stream file, DateTimeOffset now, TimeSpan maxAge, [NotNullWhen(true)] out ProxyState? state, out StateFileStatus status, out string detail)
+    {
         state = null;
-        if (file.Length < Magic.Length ? !file.SequenceEqual(Magic[..file.Length]) : !file[..Magic.Length].SequenceEqual(Magic))
+        Span<byte> header = stackalloc byte[HeaderSize];
+        int got = file.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false);
+        int magicBytes = Math.Min(got, Magic.Length);
+        if (!header[..magicBytes].SequenceEqual(Magic[..magicBytes]))
         {
             return Fail(StateFileStatus.BadMagic, "not a GatewayProxy state file (wrong magic bytes)", out status, out detail);
         }
 
-        if (file.Length < HeaderSize)
+        if (got < HeaderSize)
         {
-            return Fail(StateFileStatus.Truncated, Invariant($"truncated: {file.Length} bytes, shorter than the {HeaderSize}-byte header"), out status, out detail);
+            return Fail(StateFileStatus.Truncated, Invariant($"truncated: {got} bytes, shorter than the {HeaderSize}-byte header"), out status, out detail);
         }
 
-        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(file[4..]);
+        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(header[4..]);
         if (version != FormatVersion)
         {
             return Fail(StateFileStatus.VersionMismatch, Invariant($"format version {version}, this proxy reads version {FormatVersion}"), out status, out detail);
         }
 
-        long writtenMs = BinaryPrimitives.ReadInt64LittleEndian(file[6..]);
-        int rawLength = BinaryPrimitives.ReadInt32LittleEndian(file[14..]);
-        int compressedLength = BinaryPrimitives.ReadInt32LittleEndian(file[18..]);
-        ulong checksum = BinaryPrimitives.ReadUInt64LittleEndian(file[ChecksumOffset..]);
-        ReadOnlySpan<byte> body = file[HeaderSize..];
-        if (compressedLength < 0 || body.Length < compressedLength)
+        long writtenMs = BinaryPrimitives.ReadInt64LittleEndian(header[WrittenAtOffset..]);
+        long rawLength = BinaryPrimitives.ReadInt64LittleEndian(header[RawLengthOffset..]);
+        long bodyLength = BinaryPrimitives.ReadInt64LittleEndian(header[BodyLengthOffset..]);
+        ulong checksum = BinaryPrimitives.ReadUInt64LittleEndian(header[ChecksumOffset..]);
+        long onDisk = file.Length - HeaderSize;
+        if (bodyLength < 0 || onDisk < bodyLength)
         {
-            return Fail(StateFileStatus.Truncated, Invariant($"truncated: the body has {body.Length} of its {compressedLength} bytes"), out status, out detail);
+            return Fail(StateFileStatus.Truncated, Invariant($"truncated: the body has {onDisk} of its {bodyLength} bytes"), out status, out detail);
         }
 
-        if (body.Length > compressedLength || Checksum(file[..ChecksumOffset], body) != checksum)
+        if (onDisk > bodyLength || Checksum(header[..ChecksumOffset], HashBody(file)) != checksum)
         {
             return Fail(StateFileStatus.ChecksumMismatch, "checksum mismatch: the file was damaged after it was written", out status, out detail);
         }
@@ -89,21 +98,36 @@ public static partial class StateFile
             return Fail(StateFileStatus.Corrupt, "corrupt: negative body length", out status, out detail);
         }
 
-        byte[] raw = new byte[rawLength];
-        if (LZ4Codec.Decode(body, raw) != rawLength)
-        {
-            return Fail(StateFileStatus.Corrupt, "corrupt: the body does not decompress to its recorded length", out status, out detail);
-        }
-
-        if (!StateBody.TryDecode(raw, out IReadOnlyList<SavedShard>? shards, out string? error))
+        file.Position = HeaderSize;
+        using var body = new Lz4ChunkReadStream(file, rawLength, bodyLength);
+        if (!StateBody.TryDecode(body, out IReadOnlyList<SavedShard>? shards, out string? error))
         {
             return Fail(StateFileStatus.Corrupt, "corrupt: " + error, out status, out detail);
+        }
+
+        if (!body.AtEnd)
+        {
+            return Fail(StateFileStatus.Corrupt, "corrupt: bytes after the last chunk", out status, out detail);
         }
 
         state = new ProxyState(writtenAt, shards);
         status = StateFileStatus.Loaded;
         detail = Invariant($"{shards.Count} shards, written {age.TotalSeconds:0.0} s ago");
         return true;
+    }
+
+    /// <summary>XxHash64 of everything from the current position to the end of <paramref name="file"/>.</summary>
+    private static ulong HashBody(Stream file)
+    {
+        var hash = new XxHash64();
+        byte[] buffer = new byte[1 << 16];
+        int read;
+        while ((read = file.Read(buffer)) > 0)
+        {
+            hash.Append(buffer.AsSpan(0, read));
+        }
+
+        return hash.GetCurrentHashAsUInt64();
     }
 
     /// <summary>True when every saved shard belongs to a bot of <paramref name="totalShards"/> shards and to [<paramref name="start"/>, <paramref name="end"/>).</summary>

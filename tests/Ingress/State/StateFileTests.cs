@@ -88,7 +88,7 @@ public sealed class StateFileTests
                 Assert.False(ok, $"byte {i} ^ {mask:x2} was accepted");
                 StateFileStatus expected = i < 4 ? StateFileStatus.BadMagic : i < 6 ? StateFileStatus.VersionMismatch : StateFileStatus.ChecksumMismatch;
                 // A flipped length can also make the body look shorter than it claims.
-                bool lengthField = i is >= 18 and < 22;
+                bool lengthField = i is >= 22 and < 30;
                 Assert.True(status == expected || (lengthField && status == StateFileStatus.Truncated), $"byte {i} ^ {mask:x2}: {status} ({detail})");
             }
         }
@@ -101,7 +101,7 @@ public sealed class StateFileTests
         BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(4), StateFile.FormatVersion - 1);
         Assert.False(StateFile.TryDecode(file, Now, MaxAge, out _, out StateFileStatus status, out string detail));
         Assert.Equal(StateFileStatus.VersionMismatch, status);
-        Assert.Contains("version 0", detail, StringComparison.Ordinal);
+        Assert.Contains($"version {StateFile.FormatVersion - 1},", detail, StringComparison.Ordinal);
     }
 
     [Fact]
