@@ -4,6 +4,7 @@ using GatewayProxy.Egress.Clients;
 using GatewayProxy.Egress.Metrics;
 using GatewayProxy.Egress.Relay;
 using GatewayProxy.Egress.Server;
+using GatewayProxy.Egress.Sessions;
 using Microsoft.Extensions.Logging;
 
 namespace GatewayProxy.Egress;
@@ -70,6 +71,19 @@ public sealed partial class ProxyServer : IAsyncDisposable
 
     /// <summary>Connections refused before the upgrade so far for a reason (tests).</summary>
     internal double RefusedCount(RefusalReason reason) => _context.Metrics.RefusedCount(reason);
+
+    /// <summary>Every per-client object the proxy holds right now: connections, their outputs and all sessions (tests
+    /// hold them weakly to prove that everything a client had is collectable once it is gone).</summary>
+    internal IEnumerable<object> PerClientObjects()
+    {
+        foreach (ClientConnection client in _context.Connections.Keys)
+        {
+            yield return client;
+            yield return client.Output;
+        }
+
+        foreach (ClientSession session in _context.Sessions.All) yield return session;
+    }
 
     /// <summary>Starts listening at once.</summary>
     public static ProxyServer Start(EgressOptions options, IShardDirectory shards, ILogger logger)

@@ -11,6 +11,9 @@ internal sealed class SessionRegistry
     /// <summary>Number of sessions (detached ones included).</summary>
     public int Count => _sessions.Count;
 
+    /// <summary>Every session, attached or detached.</summary>
+    public IEnumerable<ClientSession> All => _sessions.Values;
+
     /// <summary>A new process-unique session number.</summary>
     public long NextNumber() => Interlocked.Increment(ref _numbers);
 

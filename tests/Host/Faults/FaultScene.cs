@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using GatewayProxy.Host.Logging;
 using GatewayProxy.Ingress;
@@ -15,6 +16,10 @@ namespace GatewayProxy.Tests.Host.Faults;
 internal sealed partial class FaultScene : IAsyncDisposable
 {
     private readonly List<TrackedClient> _clients = [];
+
+    // Every per-client object the proxy ever held during the scene, weakly: all must be collectable at the end.
+    private readonly List<WeakReference> _proxyObjects = [];
+    private readonly ConditionalWeakTable<object, object?> _seen = [];
 
     private readonly StringWriter _log;
     private readonly TextWriter _logWriter;
@@ -81,6 +86,7 @@ internal sealed partial class FaultScene : IAsyncDisposable
         ProxyClient client = await Fixture.ConnectIdentifiedAsync(shard);
         var tracked = new TrackedClient(shard, client, floor, ShardOf(shard).Ring.Cursor);
         _clients.Add(tracked);
+        TrackProxyObjects();
         return tracked;
     }
 
@@ -92,6 +98,7 @@ internal sealed partial class FaultScene : IAsyncDisposable
         ProxyClient client = await Fixture.ConnectIdentifiedAsync(shard, via: relay.Url);
         var tracked = new TrackedClient(shard, client, floor, ShardOf(shard).Ring.Cursor) { Relay = relay };
         _clients.Add(tracked);
+        TrackProxyObjects();
         relay.SetPaused(true);
         return tracked;
     }
@@ -109,6 +116,7 @@ internal sealed partial class FaultScene : IAsyncDisposable
         await next.ResumeAsync(Fixture.Token, client.SessionId, seq);
         client.Client = next;
         client.Resumes++;
+        TrackProxyObjects();
         // The replay, then RESUMED (left out of Live); INVALID_SESSION fails the test.
         (GatewayMessage resumed, List<GatewayMessage> replay) = await next.ReceiveUntilAsync(m => m.Type == "RESUMED" || m.Op == 9, ProxyFixture.WaitLimit);
         int before = client.Live.Count;
@@ -172,7 +180,8 @@ internal sealed partial class FaultScene : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes every client with 1000 and waits until the proxy holds no client connection, session or socket.</summary>
+    /// <summary>Closes every client with 1000 and waits until the proxy holds no client connection, session or socket, and until
+    /// every connection, output and session it held during the scene is collectable (its memory is back to baseline).</summary>
     public async Task AssertEverythingReleasedAsync()
     {
         foreach (TrackedClient client in _clients)
@@ -187,10 +196,34 @@ internal sealed partial class FaultScene : IAsyncDisposable
             && SocketCensus.OwnedConnections(localPort: port) == 0,
             $"the proxy to release everything: {server.OpenConnections} open, {server.ConnectedClients} clients, {server.SessionCount} sessions, "
             + $"{SocketCensus.OwnedConnections(localPort: port)} sockets");
+        // Memory: nothing keeps a gone client's connection, output buffers, compressor or session reachable.
+        TrackProxyObjects();
+        Assert.True(_proxyObjects.Count >= 3 * _clients.Count, $"{_proxyObjects.Count} per-client objects tracked for {_clients.Count} clients");
+        await Poll.UntilAsync(() =>
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                return _proxyObjects.TrueForAll(o => !o.IsAlive);
+            },
+            ProxyFixture.WaitLimit,
+            () => $"every per-client object of the proxy to be collected: {_proxyObjects.Count(o => o.IsAlive)} of {_proxyObjects.Count} still reachable ("
+                + string.Join(", ", _proxyObjects.Select(o => o.Target?.GetType().Name).OfType<string>().Distinct()) + ")");
         // Upstream: exactly one live connection per shard, none leaked by the reconnects.
         int upstreamPort = Simulator.Port;
         await WaitUntilAsync(() => SocketCensus.OwnedConnections(remotePort: upstreamPort) == Fixture.ShardCount,
             $"one upstream socket per shard, found {SocketCensus.OwnedConnections(remotePort: upstreamPort)}");
+    }
+
+    /// <summary>Holds, weakly, every connection, output and session the proxy has now (each once).</summary>
+    private void TrackProxyObjects()
+    {
+        foreach (object o in Fixture.Proxy.Server.PerClientObjects())
+        {
+            if (_seen.TryGetValue(o, out _)) continue;
+            _seen.Add(o, null);
+            _proxyObjects.Add(new WeakReference(o));
+        }
     }
 
     public async ValueTask DisposeAsync()

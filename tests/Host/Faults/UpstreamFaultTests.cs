@@ -5,7 +5,7 @@ using Xunit;
 namespace GatewayProxy.Tests.Host.Faults;
 
 /// <summary>Discord's faults while clients come, go, drop and resume: afterwards every client got exactly the Simulator's
-/// dispatches after its snapshot, in order, and the proxy holds no connection, session or socket it should not.</summary>
+/// dispatches after its snapshot, in order, and the proxy holds no connection, session, socket or per-client object it should not.</summary>
 public sealed class UpstreamFaultTests
 {
     public enum Fault
