@@ -67,7 +67,7 @@ public sealed partial class CacheSnapshot
     {
         if (TryGetGuild(guildId, out GuildState guild))
         {
-            json = guild.Properties;
+            json = guild.PropertiesMemory;
             return true;
         }
 

@@ -8,12 +8,13 @@ namespace GatewayProxy.Ingress.Cache;
 internal readonly struct CachedEntity
 {
     /// <summary>Creates an entry over the first <paramref name="length"/> bytes of <paramref name="buffer"/>.</summary>
-    public CachedEntity(byte[] buffer, int length, bool notable, long epoch)
+    public CachedEntity(byte[] buffer, int length, bool notable, long epoch, byte refillMark = 0)
     {
         Buffer = buffer;
         Length = length;
         Notable = notable;
         Epoch = epoch;
+        RefillMark = refillMark;
     }
 
     /// <summary>Holds the JSON in its first <see cref="Length"/> bytes; may be longer (headroom for in-place updates).</summary>
@@ -27,6 +28,9 @@ internal readonly struct CachedEntity
 
     /// <summary>The snapshot epoch <see cref="Buffer"/> was allocated in.</summary>
     public long Epoch { get; }
+
+    /// <summary>The refill that last wrote this entry (see <see cref="EntityMap.BeginRefill"/>); fits in the struct's padding.</summary>
+    public byte RefillMark { get; }
 
     /// <summary>The entity as Discord would put it in a GUILD_CREATE array.</summary>
     public ReadOnlySpan<byte> Json => new(Buffer, 0, Length);

@@ -40,6 +40,9 @@ internal sealed partial class EntityMap
         Epoch = epoch;
         _chunks = (EntityChunk?[])source._chunks.Clone();
         Count = source.Count;
+
+        // The shared entries carry the source's refill marks: the copy continues its sequence, so its next refill's mark is new to them.
+        _refillMark = source._refillMark;
     }
 
     /// <summary>The snapshot epoch this map was created in; the writer changes it only in that epoch.</summary>
@@ -113,7 +116,9 @@ internal sealed partial class EntityMap
     public void Put(ulong id, CachedEntity entity)
     {
         ref CachedEntity slot = ref CollectionsMarshal.GetValueRefOrAddDefault(WritableChunk(id), id, out bool exists);
-        slot = entity;
+
+        // Unmarked: a mark from another map's refills means nothing in this one's.
+        slot = new CachedEntity(entity.Buffer, entity.Length, entity.Notable, entity.Epoch);
         if (!exists)
         {
             Added();

@@ -23,11 +23,19 @@ internal sealed class GuildState
 
     private readonly EntityMap[] _collections;
 
+    // The properties JSON is the first _propertiesLength bytes; the buffer may be written in place only in _propertiesEpoch
+    // (Clone shares it with the copy, whose epoch is newer, so a buffer a snapshot may see is never written again).
+    private byte[] _properties;
+    private int _propertiesLength;
+    private long _propertiesEpoch;
+
     private GuildState(ulong id, bool unavailable, byte[] properties, byte[]? joinedAt, int memberCount, EntityMap[] collections, long bytes, long epoch)
     {
         Id = id;
         Unavailable = unavailable;
-        Properties = properties;
+        _properties = properties;
+        _propertiesLength = properties.Length;
+        _propertiesEpoch = unavailable ? -1 : epoch;
         JoinedAt = joinedAt;
         MemberCount = memberCount;
         _collections = collections;
@@ -45,10 +53,13 @@ internal sealed class GuildState
     public bool Unavailable { get; }
 
     /// <summary>The guild's own properties as one compact JSON object (no collections, no per-connection fields); <c>{}</c> when unavailable.</summary>
-    public byte[] Properties { get; private set; }
+    public ReadOnlySpan<byte> Properties => new(_properties, 0, _propertiesLength);
 
-    /// <summary>The raw <c>joined_at</c> value from GUILD_CREATE (GUILD_UPDATE does not carry it).</summary>
-    public byte[]? JoinedAt { get; }
+    /// <summary><see cref="Properties"/> as memory, for readers outside the cache.</summary>
+    public ReadOnlyMemory<byte> PropertiesMemory => new(_properties, 0, _propertiesLength);
+
+    /// <summary>The raw <c>joined_at</c> value from GUILD_CREATE (GUILD_UPDATE does not carry it); never written in place.</summary>
+    public byte[]? JoinedAt { get; private set; }
 
     /// <summary>Member count: from GUILD_CREATE, then ±1 per member add/remove.</summary>
     public int MemberCount { get; private set; }
@@ -57,36 +68,43 @@ internal sealed class GuildState
     public long ApproximateBytes { get; private set; }
 
     /// <summary>
-    /// Unavailable only: the content the guild had when it was lost, whose entity buffers from <see cref="RecycleEpoch"/>
-    /// no snapshot can ever see, so its next GUILD_CREATE may write into them instead of allocating.
+    /// Unavailable only: the content the guild had when it was lost, whose objects and buffers from <see cref="RecycleEpoch"/>
+    /// no snapshot can ever see, so its next GUILD_CREATE may refill them instead of allocating. Writer-only state:
+    /// snapshots never read it, so it may change on an instance a snapshot holds.
     /// </summary>
-    public GuildState? Recycle { get; private init; }
+    public GuildState? Recycle { get; private set; }
 
-    /// <summary>The epoch in which <see cref="Recycle"/> was hidden: only its buffers of that epoch are reused.</summary>
-    public long RecycleEpoch { get; private init; }
+    /// <summary>The epoch in which <see cref="Recycle"/> was hidden: only its objects and buffers of that epoch are reused.</summary>
+    public long RecycleEpoch { get; private set; }
+
+    /// <summary>
+    /// Available only: the unavailable stand-in this guild shows while it is lost (created at its first outage, or the one of
+    /// READY), reused for every outage so losing a guild allocates nothing. Writer-only state, like <see cref="Recycle"/>:
+    /// what a snapshot reads of a stand-in (id, unavailable, empty) never changes.
+    /// </summary>
+    public GuildState? Shell { get; set; }
 
     /// <summary>A guild known only by id, waiting for its GUILD_CREATE.</summary>
     public static GuildState CreateUnavailable(ulong id, long epoch) =>
         new(id, unavailable: true, EmptyObject, null, 0, EmptyCollections, GuildOverhead, epoch);
 
-    /// <summary>A guild lost in an outage (GUILD_DELETE unavailable), keeping what it held for its GUILD_CREATE to reuse.</summary>
-    public static GuildState CreateLost(GuildState lost, long epoch) =>
-        new(lost.Id, unavailable: true, EmptyObject, null, 0, EmptyCollections, GuildOverhead, epoch)
-        {
-            Recycle = lost.Unavailable ? lost.Recycle : lost,
-            RecycleEpoch = lost.Unavailable ? lost.RecycleEpoch : epoch,
-        };
+    /// <summary>The stand-in shown while <paramref name="lost"/> (available) is out, keeping it for its GUILD_CREATE to refill.</summary>
+    /// <remarks>Writer only. Reuses <paramref name="lost"/>'s <see cref="Shell"/>: only its writer-only fields change.</remarks>
+    public static GuildState ShellFor(GuildState lost, long epoch)
+    {
+        GuildState shell = lost.Shell ??= CreateUnavailable(lost.Id, epoch);
+        shell.Recycle = lost;
+        shell.RecycleEpoch = epoch;
+        return shell;
+    }
+
+    /// <summary>Forgets the lost content (its guild is back, or rebuilt), so the stand-in does not keep a stale guild alive.</summary>
+    public void ClearRecycle() => Recycle = null;
 
     /// <summary>A fully created guild owning <paramref name="collections"/>.</summary>
     public static GuildState Create(ulong id, byte[] properties, byte[]? joinedAt, int memberCount, EntityMap[] collections, long epoch)
     {
-        long bytes = GuildOverhead + properties.Length + (joinedAt?.Length ?? 0);
-        for (int i = 0; i < collections.Length; i++)
-        {
-            bytes += collections[i].ApproximateBytes;
-        }
-
-        return new GuildState(id, unavailable: false, properties, joinedAt, memberCount, collections, bytes, epoch);
+        return new GuildState(id, unavailable: false, properties, joinedAt, memberCount, collections, Measure(properties.Length, joinedAt, collections), epoch);
     }
 
     /// <summary>The collection of one kind.</summary>
@@ -94,14 +112,52 @@ internal sealed class GuildState
 
     /// <summary>A writable copy for <paramref name="epoch"/>, sharing properties and collections.</summary>
     public GuildState Clone(long epoch) =>
-        new(Id, Unavailable, Properties, JoinedAt, MemberCount, (EntityMap[])_collections.Clone(), ApproximateBytes, epoch);
+        new(Id, Unavailable, _properties, JoinedAt, MemberCount, (EntityMap[])_collections.Clone(), ApproximateBytes, epoch)
+        {
+            _propertiesLength = _propertiesLength,
+            _propertiesEpoch = _propertiesEpoch,
+            Shell = Shell,
+        };
 
-    /// <summary>Replaces the guild properties (GUILD_UPDATE); writer only, current epoch.</summary>
-    public void SetProperties(byte[] properties)
+    /// <summary>Replaces the guild properties (GUILD_UPDATE): in place when this epoch owns the buffer and it fits; writer only, current epoch.</summary>
+    public void SetProperties(ReadOnlySpan<byte> properties)
     {
-        ApproximateBytes += properties.Length - Properties.Length;
-        Properties = properties;
+        ApproximateBytes += properties.Length - _propertiesLength;
+        if (_propertiesEpoch != Epoch || properties.Length > _properties.Length)
+        {
+            // Headroom: a guild that is updated once usually is again (a name, a description, a boost count).
+            _properties = new byte[properties.Length + (properties.Length >> 3) + 16];
+            _propertiesEpoch = Epoch;
+        }
+
+        properties.CopyTo(_properties);
+        _propertiesLength = properties.Length;
     }
+
+    /// <summary>
+    /// Makes this lost guild (no snapshot can see it: of <see cref="ShardCache"/>'s recycle epoch) hold a new GUILD_CREATE's
+    /// guild-level fields; its collections were refilled in place by the caller. Writer only.
+    /// </summary>
+    public void Refill(ReadOnlySpan<byte> properties, byte[]? joinedAt, int memberCount)
+    {
+        if (_propertiesEpoch != Epoch || properties.Length > _properties.Length)
+        {
+            _properties = properties.ToArray();
+            _propertiesEpoch = Epoch;
+        }
+        else
+        {
+            properties.CopyTo(_properties);
+        }
+
+        _propertiesLength = properties.Length;
+        JoinedAt = joinedAt;
+        MemberCount = memberCount;
+        ApproximateBytes = Measure(properties.Length, joinedAt, _collections);
+    }
+
+    /// <summary>The collections array itself, for a refill in place (see <see cref="Refill"/>); writer only.</summary>
+    public EntityMap[] CollectionsForRefill => _collections;
 
     /// <summary>Moves the member count by <paramref name="delta"/> (never below zero); writer only, current epoch.</summary>
     public void AddMemberCount(int delta) => MemberCount = Math.Max(0, MemberCount + delta);
@@ -137,6 +193,17 @@ internal sealed class GuildState
         }
 
         return map;
+    }
+
+    private static long Measure(int propertiesLength, byte[]? joinedAt, EntityMap[] collections)
+    {
+        long bytes = GuildOverhead + propertiesLength + (joinedAt?.Length ?? 0);
+        for (int i = 0; i < collections.Length; i++)
+        {
+            bytes += collections[i].ApproximateBytes;
+        }
+
+        return bytes;
     }
 
     /// <summary>A fresh array of empty collections, for building a guild.</summary>

@@ -42,137 +42,6 @@ public sealed partial class ShardCache
         Volatile.Write(ref _botUserId, botUserId);
     }
 
-    /// <summary>Builds the guild of a GUILD_CREATE (null: no id) without touching the cache, so it can run outside the lock.</summary>
-    /// <remarks>
-    /// Writer thread only. The epoch is read once: if a snapshot ends it meanwhile, the new guild merely counts as frozen
-    /// and is copied on its first change, which is safe (no snapshot can hold an object that did not exist yet).
-    /// </remarks>
-    private GuildState? BuildGuild(ReadOnlySpan<byte> data)
-    {
-        long epoch = Volatile.Read(ref _epoch);
-        GuildState? recycle = null;
-        long recycleEpoch = -1;
-        ulong guildId = 0;
-        bool unavailable = false;
-        byte[]? joinedAt = null;
-        int memberCount = 0;
-        bool memberCountSeen = false;
-        EntityMap[] collections = GuildState.CreateEmptyCollections();
-        ArrayBufferWriter<byte> props = _props;
-        props.ResetWrittenCount();
-        props.Byte((byte)'{');
-        bool any = false;
-        var e = new JsonObjectEnumerator(data);
-        while (e.MoveNext())
-        {
-            ReadOnlySpan<byte> name = e.Name;
-            if (TryGetCollectionKind(name, out CacheEntityKind kind))
-            {
-                if (_keeps[(int)kind] || (kind == CacheEntityKind.Members && _options.CurrentMember))
-                {
-                    // An empty array keeps the shared empty map: most guilds have several empty collections.
-                    int count = JsonArrayEnumerator.Count(e.Value);
-                    if (count > 0 && collections[(int)kind].Epoch != epoch)
-                    {
-                        collections[(int)kind] = new EntityMap(epoch, count);
-                    }
-
-                    if (count > 0)
-                    {
-                        LoadAll(kind, e.Value, _root.BotUserId, collections[(int)kind], recycle?.Get(kind), recycleEpoch);
-                    }
-                }
-
-                continue;
-            }
-
-            if (name.SequenceEqual("id"u8) && JsonValue.TryGetSnowflake(e.Value, out ulong id)
-                && _root.Guilds.TryGetValue(id, out GuildState? known) && known.Recycle is { } lost)
-            {
-                // Discord sends the id first; a guild back from an outage refills the buffers it had (see CreateLost).
-                recycle = lost;
-                recycleEpoch = known.RecycleEpoch;
-            }
-
-            if (name.SequenceEqual("joined_at"u8))
-            {
-                joinedAt = e.Value.ToArray();
-                continue;
-            }
-
-            if (name.SequenceEqual("member_count"u8))
-            {
-                memberCountSeen = JsonValue.TryGetInt32(e.Value, out memberCount);
-                continue;
-            }
-
-            if (name.SequenceEqual("unavailable"u8))
-            {
-                unavailable = JsonValue.IsTrue(e.Value);
-                continue;
-            }
-
-            if (name.SequenceEqual("large"u8))
-            {
-                continue;
-            }
-
-            if (name.SequenceEqual("id"u8))
-            {
-                JsonValue.TryGetSnowflake(e.Value, out guildId);
-            }
-
-            if (any)
-            {
-                props.Byte((byte)',');
-            }
-
-            any = true;
-            props.Property(name, e.Value);
-        }
-
-        props.Byte((byte)'}');
-        if (guildId == 0)
-        {
-            return null;
-        }
-
-        if (unavailable)
-        {
-            return GuildState.CreateUnavailable(guildId, epoch);
-        }
-
-        for (int i = 0; i < collections.Length; i++)
-        {
-            if (collections[i].Epoch == epoch)
-            {
-                // Chunks grow by doubling: give back the slack of the bulk load (guild memory, not a hot path).
-                collections[i].TrimExcess();
-            }
-        }
-
-        if (!memberCountSeen)
-        {
-            memberCount = collections[(int)CacheEntityKind.Members].Count;
-        }
-
-        return GuildState.Create(guildId, props.WrittenSpan.ToArray(), joinedAt, memberCount, collections, epoch);
-    }
-
-    /// <summary>Stores every element of a JSON array that normalizes, in a map being built.</summary>
-    /// <remarks>Entities found in <paramref name="recycle"/> with a buffer of <paramref name="recycleEpoch"/> are written into it.</remarks>
-    private void LoadAll(CacheEntityKind kind, ReadOnlySpan<byte> array, ulong botUserId, EntityMap map, EntityMap? recycle = null, long recycleEpoch = -1)
-    {
-        var list = new JsonArrayEnumerator(array);
-        while (list.MoveNext())
-        {
-            if (TryNormalize(kind, list.Current, botUserId, out ulong id, out Normalized entity))
-            {
-                map.Load(id, entity.Json, entity.Notable, recycle, recycleEpoch);
-            }
-        }
-    }
-
     private void ApplyGuildUpdate(ReadOnlySpan<byte> data)
     {
         if (!JsonValue.TryGetSnowflakeProperty(data, "id"u8, out ulong guildId) || !TryGetGuild(guildId, out GuildState guild))
@@ -207,7 +76,7 @@ public sealed partial class ShardCache
         }
 
         props.Byte((byte)'}');
-        Writable(guild).SetProperties(props.WrittenSpan.ToArray());
+        Writable(guild).SetProperties(props.WrittenSpan);
     }
 
     private void ApplyGuildDelete(ReadOnlySpan<byte> data)
@@ -235,8 +104,15 @@ public sealed partial class ShardCache
         if (unavailable)
         {
             // An outage: keep the id (clients get GUILD_DELETE unavailable), hide the content until GUILD_CREATE, which
-            // reuses its buffers (the guild comes back with mostly the same entities).
-            SetGuild(_root.Guilds.TryGetValue(guildId, out GuildState? lost) ? GuildState.CreateLost(lost, _epoch) : GuildState.CreateUnavailable(guildId, _epoch));
+            // refills it (the guild comes back with mostly the same entities). A guild already out stays as it is.
+            if (!_root.Guilds.TryGetValue(guildId, out GuildState? lost))
+            {
+                SetGuild(GuildState.CreateUnavailable(guildId, _epoch));
+            }
+            else if (!lost.Unavailable)
+            {
+                SetGuild(GuildState.ShellFor(lost, _epoch));
+            }
         }
         else if (_root.Guilds.TryGetValue(guildId, out _))
         {

@@ -194,6 +194,9 @@ public sealed partial class ShardCache
             if (guild is not null)
             {
                 SetGuild(guild);
+
+                // Its stand-in no longer needs the lost content (which may be this very guild, refilled, or an older one).
+                guild.Shell?.ClearRecycle();
             }
             else if (result == CacheApplyResult.Malformed)
             {

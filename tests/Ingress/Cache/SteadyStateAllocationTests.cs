@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using GatewayProxy.Ingress.Cache;
 using GatewayProxy.Protocol.Gateway;
 using Xunit;
@@ -6,7 +7,8 @@ using static GatewayProxy.Tests.Ingress.Cache.CacheTestKit;
 
 namespace GatewayProxy.Tests.Ingress.Cache;
 
-/// <summary>Updates of existing entities, and entities leaving and coming back (presence offline/online, voice leave/join), allocate nothing in steady state (no snapshot in between).</summary>
+/// <summary>Updates of existing entities, entities leaving and coming back (presence offline/online, voice leave/join), GUILD_UPDATE and
+/// a guild lost in an outage and back allocate nothing in steady state (no snapshot in between).</summary>
 public sealed class SteadyStateAllocationTests
 {
     private const string User1 = """{"id":"1","username":"user","discriminator":"0","global_name":"user","avatar":null}""";
@@ -93,6 +95,67 @@ public sealed class SteadyStateAllocationTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.True(snapshot.TryGetEntity(GuildId, CacheEntityKind.Presences, 1, out ReadOnlyMemory<byte> held));
         Assert.Contains("\"dnd\"", Encoding.UTF8.GetString(held.Span), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_guild_lost_in_an_outage_and_back_unchanged_is_refilled_in_place_without_allocating()
+    {
+        ShardCache cache = ReadyCache();
+        string guild = Guild(members: [Member(1, "a", 30), Member(2)], presences: [Presence(1, "online")], voiceStates: [VoiceState(1, 10)]).ToJsonString();
+        (byte[] Payload, Envelope Env)[] cycle =
+        [
+            Scan("GUILD_DELETE", """{"id":"100","unavailable":true}"""),
+            Scan("GUILD_CREATE", guild),
+        ];
+        long position = 2;
+        for (int i = 0; i < 200; i++)
+        {
+            Apply(cache, cycle, i, ref position);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            Apply(cache, cycle, i, ref position);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, cache.MalformedEvents);
+        // Refilled, not emptied: the guild is whole again (the bot and both members, every collection).
+        CacheSnapshot snapshot = cache.Snapshot();
+        Assert.False(snapshot.IsUnavailable(GuildId));
+        Assert.Equal(3, snapshot.GetCount(GuildId, CacheEntityKind.Members));
+        Assert.Equal(1, snapshot.GetCount(GuildId, CacheEntityKind.VoiceStates));
+        using JsonDocument written = WriteGuildCreate(snapshot, GuildId, AllIntents());
+        Assert.Equal("guild 100", written.RootElement.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public void Guild_update_rewrites_the_guilds_properties_in_place()
+    {
+        ShardCache cache = ReadyCache();
+        cache.Dispatch("GUILD_CREATE", Guild(members: [Member(1)]), 2);
+        (byte[] Payload, Envelope Env)[] updates =
+        [
+            Scan("GUILD_UPDATE", """{"id":"100","name":"renamed","icon":null,"owner_id":"1","features":["COMMUNITY"]}"""),
+            Scan("GUILD_UPDATE", """{"id":"100","name":"renamed again, longer","icon":"abc","owner_id":"2","features":[]}"""),
+        ];
+        long position = 3;
+        for (int i = 0; i < 200; i++)
+        {
+            Apply(cache, updates, i, ref position);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            Apply(cache, updates, i, ref position);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        using JsonDocument written = WriteGuildCreate(cache.Snapshot(), GuildId, AllIntents());
+        // 1200 updates applied: the last one (odd index) is the longer name.
+        Assert.Equal("renamed again, longer", written.RootElement.GetProperty("name").GetString());
     }
 
     private static void Apply(ShardCache cache, (byte[] Payload, Envelope Env)[] updates, int i, ref long position)
