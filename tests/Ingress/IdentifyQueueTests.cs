@@ -8,6 +8,9 @@ public sealed class IdentifyQueueTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
+    // What the queue actually spaces a bucket's IDENTIFYs by: Discord's interval plus the margin for its clock and queue.
+    private static readonly TimeSpan Spacing = Interval + TimeSpan.FromMilliseconds(250);
+
     [Fact]
     public async Task Each_bucket_identifies_once_per_interval_counted_from_the_end_of_the_previous_turn()
     {
@@ -24,16 +27,23 @@ public sealed class IdentifyQueueTests
         shard0.Dispose();
         shard1.Dispose();
         await WaitForTimerAsync(time);
-        time.Advance(Interval - TimeSpan.FromTicks(1));
-        Assert.False(shard2.IsCompleted, "one tick before the interval ends");
+        time.Advance(Spacing - TimeSpan.FromTicks(1));
+        Assert.False(shard2.IsCompleted, "one tick before the interval (and its margin) ends");
         time.Advance(TimeSpan.FromTicks(1));
         (await shard2.WaitAsync(TimeSpan.FromSeconds(30))).Dispose();
 
         Assert.False(shard4.IsCompleted, "shard 4 queues behind shard 2 (first come, first served)");
         await WaitForTimerAsync(time);
-        time.Advance(Interval);
+        time.Advance(Spacing);
         (await shard4.WaitAsync(TimeSpan.FromSeconds(30))).Dispose();
     }
+
+    [Theory]
+    [InlineData(5000, 250)]
+    [InlineData(500, 50)]
+    [InlineData(0, 0)]
+    public void The_margin_is_a_tenth_of_the_interval_and_at_most_250_ms(int intervalMs, int marginMs) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(marginMs), IdentifyQueue.SpacingMargin(TimeSpan.FromMilliseconds(intervalMs)));
 
     [Fact]
     public async Task An_exhausted_session_start_limit_waits_for_its_reset()
@@ -65,7 +75,7 @@ public sealed class IdentifyQueueTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
         first.Dispose();
         await WaitForTimerAsync(time);
-        time.Advance(Interval);
+        time.Advance(Spacing);
         (await third.WaitAsync(TimeSpan.FromSeconds(30))).Dispose();
     }
 

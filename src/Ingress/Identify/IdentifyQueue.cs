@@ -5,12 +5,15 @@ namespace GatewayProxy.Ingress.Identify;
 
 /// <summary>
 /// The in-process identify queue: one bucket per <c>shard % max_concurrency</c>, one IDENTIFY per bucket per interval
-/// (first come, first served), and no more IDENTIFYs than <c>session_start_limit.remaining</c> until <c>reset_after</c>.
+/// (first come, first served; plus <see cref="SpacingMargin"/>), and no more IDENTIFYs than <c>session_start_limit.remaining</c> until <c>reset_after</c>.
 /// </summary>
 public sealed class IdentifyQueue : IIdentifyQueue
 {
     /// <summary>Discord's session-start window after the first reset.</summary>
     public static readonly TimeSpan SessionStartWindow = TimeSpan.FromDays(1);
+
+    /// <summary>The most <see cref="SpacingMargin"/> adds to the interval.</summary>
+    public static readonly TimeSpan MaxSpacingMargin = TimeSpan.FromMilliseconds(250);
 
     private readonly Bucket[] _buckets;
     private readonly TimeSpan _interval;
@@ -29,7 +32,7 @@ public sealed class IdentifyQueue : IIdentifyQueue
         ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.Zero);
         _time = time ?? TimeProvider.System;
         _logger = logger;
-        _interval = interval;
+        _interval = interval + SpacingMargin(interval);
         _start = _time.GetTimestamp();
         _buckets = new Bucket[Math.Max(1, limit.MaxConcurrency)];
         for (int i = 0; i < _buckets.Length; i++)
@@ -41,6 +44,12 @@ public sealed class IdentifyQueue : IIdentifyQueue
         _remaining = Math.Max(0, limit.Remaining);
         _resetAt = limit.ResetAfter;
     }
+
+    /// <summary>What a bucket waits beyond <paramref name="interval"/>: a tenth of it, at most <see cref="MaxSpacingMargin"/>
+    /// (250 ms on Discord's 5 s). The gateway times IDENTIFYs when it processes them, with a coarse clock; two sent exactly
+    /// one interval apart can arrive closer (the first one delayed in flight or in the server's queue) and the second is
+    /// then answered with op 9 and costs a re-identify.</summary>
+    public static TimeSpan SpacingMargin(TimeSpan interval) => interval / 10 < MaxSpacingMargin ? interval / 10 : MaxSpacingMargin;
 
     /// <summary>Number of buckets (max_concurrency).</summary>
     public int BucketCount => _buckets.Length;
