@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using GatewayProxy.Egress.Metrics;
 using GatewayProxy.Egress.Clients;
+using GatewayProxy.Protocol.Buffers;
 using GatewayProxy.Protocol.Compression;
 using GatewayProxy.Protocol.Http;
 using Microsoft.Extensions.Logging;
@@ -26,9 +27,10 @@ public sealed partial class ProxyServer
     // the sendmsg on the worker's thread instead of queueing the loop to the thread pool (one hop and one work-item
     // allocation per batch). Writer: a send the kernel could not take at once completes on the socket engine's pool
     // thread and continues there (the flush's completion only parks/unparks the client and sets the worker's signal),
-    // instead of hopping again. 64 KiB segments: a batch spans fewer buffers, so sendmsg pins and gathers fewer.
-    internal static readonly PipeOptions SendOptions = new(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
-        pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, minimumSegmentSize: 64 * 1024,
+    // instead of hopping again. 64 KiB segments: a batch spans fewer buffers, so sendmsg pins and gathers fewer; from
+    // SegmentPool, since clients draining at once return more of them than the shared array pool keeps.
+    internal static readonly PipeOptions SendOptions = new(pool: SegmentPool.Sockets, readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
+        pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, minimumSegmentSize: SegmentPool.DefaultBlockSize,
         useSynchronizationContext: false);
     internal static readonly PipeOptions ReceiveOptions = new(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024,
         minimumSegmentSize: 4096, useSynchronizationContext: false);

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using GatewayProxy.Protocol.Buffers;
 using Pipelines.Sockets.Unofficial;
 
 namespace GatewayProxy.Ingress.Connection;
@@ -10,13 +11,14 @@ namespace GatewayProxy.Ingress.Connection;
 public sealed class UpstreamTransport
 {
     /// <summary>Receive segment size: Discord payloads are large and the library's 4 KiB default costs a segment hop per 4 KiB.</summary>
-    public const int ReceiveSegmentSize = 64 * 1024;
+    public const int ReceiveSegmentSize = SegmentPool.DefaultBlockSize;
 
     // Reader inline: the socket's receive completion already runs on a thread-pool item (the runtime's socket engine);
     // continuing the shard's decode-and-publish loop right there, instead of scheduling it again, saves a thread hop and
     // a work-item allocation per receive. The shard loop never blocks (a full ring is awaited, not waited on).
+    // SegmentPool: a shard behind its ring holds up to 64 blocks at once, more than the shared array pool keeps.
     private static readonly PipeOptions ReceiveOptions = new(
-        pool: null,
+        pool: SegmentPool.Sockets,
         readerScheduler: PipeScheduler.Inline,
         writerScheduler: PipeScheduler.ThreadPool,
         pauseWriterThreshold: 4 * 1024 * 1024,
