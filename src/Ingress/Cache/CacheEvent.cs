@@ -121,8 +121,4 @@ internal static class CacheEvents
             _ => CacheEvent.None,
         };
     }
-
-    /// <summary>Events whose apply changes the cache more than once, so their data is validated whole before the first change.</summary>
-    public static bool ChangesSeveral(CacheEvent ev) =>
-        ev is CacheEvent.MembersChunk or CacheEvent.SoundboardSoundsUpdate or CacheEvent.VoiceStateUpdate;
 }

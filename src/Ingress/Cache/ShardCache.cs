@@ -155,11 +155,9 @@ public sealed partial class ShardCache
         {
             try
             {
-                // Events that change the cache several times are checked whole first, so bad input changes nothing.
-                if (CacheEvents.ChangesSeveral(ev))
-                {
-                    JsonValue.Validate(data);
-                }
+                // Checked whole first: bad input changes nothing, and the walkers below skip nested values structurally
+                // (see JsonObjectEnumerator), so this is where a malformed scalar inside one is caught.
+                JsonValue.Validate(data);
 
                 ApplyCore(ev, data);
             }
@@ -182,6 +180,7 @@ public sealed partial class ShardCache
         CacheApplyResult result = CacheApplyResult.Applied;
         try
         {
+            JsonValue.Validate(data);
             guild = BuildGuild(data);
         }
         catch (Exception e) when (IsMalformedData(e))

@@ -171,6 +171,12 @@ public class GuildLifecycleTests
     [InlineData("GUILD_CREATE", "[1,2]")]
     [InlineData("GUILD_MEMBER_UPDATE", "{\"guild_id\":\"100\",\"user\":{\"id\":\"1\"},\"roles\":[}")]
     [InlineData("CHANNEL_CREATE", "\"string\"")]
+    // Malformed scalars nested inside a container: the walkers skip containers structurally, so only the whole-event
+    // validation catches these (a guild replaced by a broken one, a presence stored with invalid JSON in it).
+    [InlineData("GUILD_CREATE", "{\"id\":\"100\",\"name\":\"x\",\"members\":[{\"user\":{\"id\":\"1\"},\"deaf\":tru}]}")]
+    [InlineData("PRESENCE_UPDATE", "{\"guild_id\":\"100\",\"user\":{\"id\":\"1\"},\"status\":\"online\",\"activities\":[{\"type\":01}]}")]
+    [InlineData("CHANNEL_UPDATE", "{\"guild_id\":\"100\",\"id\":\"10\",\"permission_overwrites\":[{\"allow\":nul}]}")]
+    [InlineData("GUILD_ROLE_UPDATE", "{\"guild_id\":\"100\",\"role\":{\"id\":\"7\",\"name\":\"\\x\"}}")]
     public void Malformed_data_is_counted_not_thrown_and_changes_nothing(string t, string d)
     {
         ShardCache cache = ReadyCache();

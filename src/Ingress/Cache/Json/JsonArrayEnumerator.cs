@@ -1,29 +1,38 @@
 using System.Text.Json;
+using GatewayProxy.Protocol.Gateway;
 
 namespace GatewayProxy.Ingress.Cache.Json;
 
 /// <summary>Walks the elements of one JSON array, exposing the raw bytes of each element.</summary>
-/// <remarks>Mutable ref struct (do not copy). A <c>null</c> instead of an array walks as empty.</remarks>
+/// <remarks>
+/// Mutable ref struct (do not copy). A <c>null</c> instead of an array walks as empty. Elements are skipped with the
+/// protocol's structural scanner, as in <see cref="JsonObjectEnumerator"/> (which says what it checks and what not).
+/// </remarks>
 internal ref struct JsonArrayEnumerator
 {
     private readonly ReadOnlySpan<byte> _json;
-    private Utf8JsonReader _reader;
+    private int _pos;
+    private bool _first;
     private bool _done;
 
     /// <summary>Starts walking <paramref name="json"/>: an array, or <c>null</c> (empty); anything else throws <see cref="JsonException"/>.</summary>
     public JsonArrayEnumerator(ReadOnlySpan<byte> json)
     {
         _json = json;
-        _reader = new Utf8JsonReader(json, isFinalBlock: true, state: default);
         Current = default;
-        ValueKind = JsonTokenType.None;
-        if (!_reader.Read())
+        _first = true;
+        int p = JsonSyntax.SkipWhitespace(json, 0);
+        if (p < json.Length && json[p] == (byte)'[')
         {
-            throw new JsonException("Expected a JSON array.");
+            _pos = p + 1;
+            _done = false;
         }
-
-        _done = _reader.TokenType == JsonTokenType.Null;
-        if (!_done && _reader.TokenType != JsonTokenType.StartArray)
+        else if (json[p..].StartsWith("null"u8))
+        {
+            _pos = p;
+            _done = true;
+        }
+        else
         {
             throw new JsonException("Expected a JSON array.");
         }
@@ -32,26 +41,41 @@ internal ref struct JsonArrayEnumerator
     /// <summary>The raw JSON text of the current element.</summary>
     public ReadOnlySpan<byte> Current;
 
-    /// <summary>The token type that starts the current element.</summary>
-    public JsonTokenType ValueKind;
-
     /// <summary>Moves to the next element; false at the end of the array.</summary>
     public bool MoveNext()
     {
-        if (_done || !_reader.Read() || _reader.TokenType == JsonTokenType.EndArray)
+        if (_done)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> s = _json;
+        int p = JsonSyntax.SkipWhitespace(s, _pos);
+        if (p < s.Length && s[p] == (byte)']')
         {
             _done = true;
             return false;
         }
 
-        ValueKind = _reader.TokenType;
-        int start = (int)_reader.TokenStartIndex;
-        if (ValueKind is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        if (!_first)
         {
-            _reader.Skip();
+            if (p >= s.Length || s[p] != (byte)',')
+            {
+                throw Malformed();
+            }
+
+            p = JsonSyntax.SkipWhitespace(s, p + 1);
         }
 
-        Current = _json[start..(int)_reader.BytesConsumed];
+        _first = false;
+        int start = p;
+        if (!JsonSyntax.TrySkipValue(s, ref p))
+        {
+            throw Malformed();
+        }
+
+        Current = s[start..p];
+        _pos = p;
         return true;
     }
 
@@ -79,4 +103,6 @@ internal ref struct JsonArrayEnumerator
 
         return count;
     }
+
+    private static JsonException Malformed() => new("Malformed JSON array.");
 }

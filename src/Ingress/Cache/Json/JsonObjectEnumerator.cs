@@ -5,30 +5,36 @@ namespace GatewayProxy.Ingress.Cache.Json;
 
 /// <summary>Walks the top-level properties of one JSON object, exposing each name and the raw bytes of its value.</summary>
 /// <remarks>
-/// Mutable ref struct (do not copy): it wraps a <see cref="Utf8JsonReader"/>. Invalid JSON surfaces as the reader's
-/// <see cref="JsonException"/>; the cache catches it once per event, so bad input never escapes the updater loop.
+/// Mutable ref struct (do not copy). It walks with the protocol's structural scanner: nested values are skipped with
+/// vectorized searches (strings exactly, brackets matched), not tokenized, so walking a GUILD_CREATE and then each of
+/// its members does not read the members' bytes token by token over and over. The scanner checks structure, not every
+/// scalar inside a skipped container: the cache validates each event whole once before walking it
+/// (<see cref="JsonValue.Validate"/>). A structural error surfaces as <see cref="JsonException"/>, which the cache
+/// catches once per event, so bad input never escapes the updater loop.
 /// </remarks>
 internal ref struct JsonObjectEnumerator
 {
     private readonly ReadOnlySpan<byte> _json;
-    private Utf8JsonReader _reader;
+    private int _pos;
+    private bool _first;
     private bool _done;
 
     /// <summary>Starts walking <paramref name="json"/>, which must be an object (else <see cref="JsonException"/>).</summary>
     public JsonObjectEnumerator(ReadOnlySpan<byte> json)
     {
         _json = json;
-        _reader = new Utf8JsonReader(json, isFinalBlock: true, state: default);
-        if (!_reader.Read() || _reader.TokenType != JsonTokenType.StartObject)
+        int p = JsonSyntax.SkipWhitespace(json, 0);
+        if (p >= json.Length || json[p] != (byte)'{')
         {
             throw new JsonException("Expected a JSON object.");
         }
 
+        _pos = p + 1;
+        _first = true;
+        _done = false;
         Name = default;
         Value = default;
         NameStart = 0;
-        ValueKind = JsonTokenType.None;
-        _done = false;
     }
 
     /// <summary>The current property name, raw (escapes not decoded; Discord never escapes keys).</summary>
@@ -40,29 +46,55 @@ internal ref struct JsonObjectEnumerator
     /// <summary>The raw JSON text of the current value (strings keep their quotes).</summary>
     public ReadOnlySpan<byte> Value;
 
-    /// <summary>The token type that starts the current value.</summary>
-    public JsonTokenType ValueKind;
-
     /// <summary>Moves to the next property; false at the end of the object.</summary>
     public bool MoveNext()
     {
-        if (_done || !_reader.Read() || _reader.TokenType != JsonTokenType.PropertyName)
+        if (_done)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> s = _json;
+        int p = JsonSyntax.SkipWhitespace(s, _pos);
+        if (p < s.Length && s[p] == (byte)'}')
         {
             _done = true;
             return false;
         }
 
-        Name = _reader.ValueSpan;
-        NameStart = (int)_reader.TokenStartIndex + 1;
-        _reader.Read();
-        ValueKind = _reader.TokenType;
-        int start = (int)_reader.TokenStartIndex;
-        if (ValueKind is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        if (!_first)
         {
-            _reader.Skip();
+            if (p >= s.Length || s[p] != (byte)',')
+            {
+                throw Malformed();
+            }
+
+            p = JsonSyntax.SkipWhitespace(s, p + 1);
         }
 
-        Value = _json[start..(int)_reader.BytesConsumed];
+        _first = false;
+        if (p >= s.Length || s[p] != (byte)'"' || !JsonSyntax.TryFindStringEnd(s, p + 1, out int closingQuote, out _))
+        {
+            throw Malformed();
+        }
+
+        NameStart = p + 1;
+        Name = s[(p + 1)..closingQuote];
+        p = JsonSyntax.SkipWhitespace(s, closingQuote + 1);
+        if (p >= s.Length || s[p] != (byte)':')
+        {
+            throw Malformed();
+        }
+
+        p = JsonSyntax.SkipWhitespace(s, p + 1);
+        int start = p;
+        if (!JsonSyntax.TrySkipValue(s, ref p))
+        {
+            throw Malformed();
+        }
+
+        Value = s[start..p];
+        _pos = p;
         return true;
     }
 
@@ -79,4 +111,6 @@ internal ref struct JsonObjectEnumerator
         value = isString ? json.Slice(start - 1, length + 2) : json.Slice(start, length);
         return true;
     }
+
+    private static JsonException Malformed() => new("Malformed JSON object.");
 }
