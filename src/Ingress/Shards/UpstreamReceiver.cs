@@ -87,6 +87,8 @@ internal sealed class UpstreamReceiver : IDisposable
     }
 
     /// <summary>Claims the next slot, waiting (no thread held) for the gating reader.</summary>
+    /// <remarks>Pooled builder: a shard whose ring is full waits here once per receive, which must not allocate a state machine each time.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ClaimAsync(CancellationToken ct)
     {
         if (TryClaim())
