@@ -36,6 +36,9 @@ public sealed partial class RawGatewayClient
         throw new InvalidOperationException($"no matching payload in {maxMessages} messages");
     }
 
+    /// <summary>Why the connection ended without a close frame (null while open or after a close frame), for failure messages.</summary>
+    public string? EndError { get; private set; }
+
     /// <summary>Reads (and discards) payloads until the server's close frame or the connection's end; returns the close code (null when the TCP connection ended without one).</summary>
     public async Task<ushort?> ReceiveCloseAsync(TimeSpan? timeout = null, int maxMessages = 100_000)
     {
@@ -129,7 +132,8 @@ public sealed partial class RawGatewayClient
             error = e.Message;
         }
 
-        _received.Writer.TryWrite(new Received(null, CloseReceived?.Code, CloseReceived?.Reason, CloseReceived is null ? error ?? "connection ended without a close frame" : null));
+        EndError = CloseReceived is null ? error ?? "connection ended without a close frame" : null;
+        _received.Writer.TryWrite(new Received(null, CloseReceived?.Code, CloseReceived?.Reason, EndError));
         _received.Writer.TryComplete();
     }
 
