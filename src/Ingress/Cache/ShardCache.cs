@@ -137,9 +137,11 @@ public sealed partial class ShardCache
     private CacheApplyResult ApplyEvent(CacheEvent ev, ReadOnlySpan<byte> data, long position)
     {
         ReadOnlySpan<byte> trimmed = data.TrimStart(" \t\r\n"u8);
-        if (trimmed.IsEmpty || trimmed[0] != (byte)'{')
+        // Every event the cache applies carries an object (the lookups below would just find nothing in anything else),
+        // checked whole once, outside the lock: bad input changes nothing, and the walkers skip nested values
+        // structurally (see JsonObjectEnumerator), so this is where a malformed scalar inside one is caught.
+        if (trimmed.IsEmpty || trimmed[0] != (byte)'{' || !JsonValue.IsValid(data))
         {
-            // Every event the cache applies carries an object; the lookups below would just find nothing.
             _malformed++;
             Volatile.Write(ref _position, position);
             return CacheApplyResult.Malformed;
@@ -155,10 +157,6 @@ public sealed partial class ShardCache
         {
             try
             {
-                // Checked whole first: bad input changes nothing, and the walkers below skip nested values structurally
-                // (see JsonObjectEnumerator), so this is where a malformed scalar inside one is caught.
-                JsonValue.Validate(data);
-
                 ApplyCore(ev, data);
             }
             catch (Exception e) when (IsMalformedData(e))
@@ -180,7 +178,6 @@ public sealed partial class ShardCache
         CacheApplyResult result = CacheApplyResult.Applied;
         try
         {
-            JsonValue.Validate(data);
             guild = BuildGuild(data);
         }
         catch (Exception e) when (IsMalformedData(e))
