@@ -44,38 +44,13 @@ internal ref struct JsonArrayEnumerator
     /// <summary>Moves to the next element; false at the end of the array.</summary>
     public bool MoveNext()
     {
-        if (_done)
-        {
-            return false;
-        }
-
-        ReadOnlySpan<byte> s = _json;
-        int p = JsonSyntax.SkipWhitespace(s, _pos);
-        if (p < s.Length && s[p] == (byte)']')
+        if (_done || !JsonWalk.TryNextItem(_json, ref _pos, ref _first, (byte)']'))
         {
             _done = true;
             return false;
         }
 
-        if (!_first)
-        {
-            if (p >= s.Length || s[p] != (byte)',')
-            {
-                throw Malformed();
-            }
-
-            p = JsonSyntax.SkipWhitespace(s, p + 1);
-        }
-
-        _first = false;
-        int start = p;
-        if (!JsonSyntax.TrySkipValue(s, ref p))
-        {
-            throw Malformed();
-        }
-
-        Current = s[start..p];
-        _pos = p;
+        Current = JsonWalk.SkipValue(_json, ref _pos, (byte)']');
         return true;
     }
 
@@ -103,6 +78,4 @@ internal ref struct JsonArrayEnumerator
 
         return count;
     }
-
-    private static JsonException Malformed() => new("Malformed JSON array.");
 }

@@ -9,7 +9,7 @@ namespace GatewayProxy.Ingress.Cache.Json;
 /// vectorized searches (strings exactly, brackets matched), not tokenized, so walking a GUILD_CREATE and then each of
 /// its members does not read the members' bytes token by token over and over. The scanner checks structure, not every
 /// scalar inside a skipped container: the cache validates each event whole once before walking it
-/// (<see cref="JsonValue.Validate"/>). A structural error surfaces as <see cref="JsonException"/>, which the cache
+/// (<see cref="JsonValue.IsValid"/>). A structural error surfaces as <see cref="JsonException"/>, which the cache
 /// catches once per event, so bad input never escapes the updater loop.
 /// </remarks>
 internal ref struct JsonObjectEnumerator
@@ -49,33 +49,17 @@ internal ref struct JsonObjectEnumerator
     /// <summary>Moves to the next property; false at the end of the object.</summary>
     public bool MoveNext()
     {
-        if (_done)
-        {
-            return false;
-        }
-
         ReadOnlySpan<byte> s = _json;
-        int p = JsonSyntax.SkipWhitespace(s, _pos);
-        if (p < s.Length && s[p] == (byte)'}')
+        if (_done || !JsonWalk.TryNextItem(s, ref _pos, ref _first, (byte)'}'))
         {
             _done = true;
             return false;
         }
 
-        if (!_first)
-        {
-            if (p >= s.Length || s[p] != (byte)',')
-            {
-                throw Malformed();
-            }
-
-            p = JsonSyntax.SkipWhitespace(s, p + 1);
-        }
-
-        _first = false;
+        int p = _pos;
         if (p >= s.Length || s[p] != (byte)'"' || !JsonSyntax.TryFindStringEnd(s, p + 1, out int closingQuote, out _))
         {
-            throw Malformed();
+            throw JsonWalk.Malformed((byte)'}');
         }
 
         NameStart = p + 1;
@@ -83,18 +67,11 @@ internal ref struct JsonObjectEnumerator
         p = JsonSyntax.SkipWhitespace(s, closingQuote + 1);
         if (p >= s.Length || s[p] != (byte)':')
         {
-            throw Malformed();
+            throw JsonWalk.Malformed((byte)'}');
         }
 
-        p = JsonSyntax.SkipWhitespace(s, p + 1);
-        int start = p;
-        if (!JsonSyntax.TrySkipValue(s, ref p))
-        {
-            throw Malformed();
-        }
-
-        Value = s[start..p];
-        _pos = p;
+        _pos = JsonSyntax.SkipWhitespace(s, p + 1);
+        Value = JsonWalk.SkipValue(s, ref _pos, (byte)'}');
         return true;
     }
 
@@ -111,6 +88,4 @@ internal ref struct JsonObjectEnumerator
         value = isString ? json.Slice(start - 1, length + 2) : json.Slice(start, length);
         return true;
     }
-
-    private static JsonException Malformed() => new("Malformed JSON object.");
 }
