@@ -137,11 +137,9 @@ public sealed partial class ShardCache
     private CacheApplyResult ApplyEvent(CacheEvent ev, ReadOnlySpan<byte> data, long position)
     {
         ReadOnlySpan<byte> trimmed = data.TrimStart(" \t\r\n"u8);
-        // Every event the cache applies carries an object (the lookups below would just find nothing in anything else),
-        // checked whole once, outside the lock: bad input changes nothing, and the walkers skip nested values
-        // structurally (see JsonObjectEnumerator), so this is where a malformed scalar inside one is caught.
-        if (trimmed.IsEmpty || trimmed[0] != (byte)'{' || !JsonValue.IsValid(data))
+        if (trimmed.IsEmpty || trimmed[0] != (byte)'{')
         {
+            // Every event the cache applies carries an object; the lookups below would just find nothing.
             _malformed++;
             Volatile.Write(ref _position, position);
             return CacheApplyResult.Malformed;
@@ -157,6 +155,11 @@ public sealed partial class ShardCache
         {
             try
             {
+                // Checked whole first, so bad input changes nothing: a walker reads only the values it needs, so a
+                // malformed value it skips (a role's escaped name, a presence's activity) would otherwise be stored.
+                // GUILD_CREATE needs no such pass: building the guild walks and checks every value of it.
+                JsonValue.Validate(data);
+
                 ApplyCore(ev, data);
             }
             catch (Exception e) when (IsMalformedData(e))

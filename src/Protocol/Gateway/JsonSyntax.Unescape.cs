@@ -2,7 +2,7 @@ using System.Text;
 
 namespace GatewayProxy.Protocol.Gateway;
 
-public static partial class JsonSyntax
+internal static partial class JsonSyntax
 {
     /// <summary>Decodes the raw content of a string whose escapes were already checked by <see cref="TryFindStringEnd"/> into UTF-8.</summary>
     /// <returns>False when <paramref name="destination"/> is too small or an escape is a lone surrogate (no valid UTF-8).</returns>

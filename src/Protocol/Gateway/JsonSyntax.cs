@@ -4,13 +4,13 @@ using System.Runtime.CompilerServices;
 
 namespace GatewayProxy.Protocol.Gateway;
 
-/// <summary>The few JSON grammar pieces the envelope scanner (and the cache's object walkers) need, on raw UTF-8 (RFC 8259), without allocating.</summary>
+/// <summary>The few JSON grammar pieces the envelope scanner needs, on raw UTF-8 (RFC 8259), without allocating.</summary>
 /// <remarks>
 /// Containers are skipped structurally: strings are skipped exactly (escapes and control characters checked) and
 /// brackets must match, but scalars nested inside a container are only delimited, not validated. Scalars at the
 /// level being scanned are validated strictly.
 /// </remarks>
-public static partial class JsonSyntax
+internal static partial class JsonSyntax
 {
     /// <summary>Deepest nesting a skipped value may have; the same as System.Text.Json's default.</summary>
     internal const int MaxDepth = 64;
@@ -30,7 +30,7 @@ public static partial class JsonSyntax
 
     /// <summary>The index of the first non-whitespace byte at or after <paramref name="pos"/> (or the length).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int SkipWhitespace(ReadOnlySpan<byte> s, int pos)
+    internal static int SkipWhitespace(ReadOnlySpan<byte> s, int pos)
     {
         while ((uint)pos < (uint)s.Length && IsWhitespace(s[pos]))
         {
@@ -41,7 +41,7 @@ public static partial class JsonSyntax
     }
 
     /// <summary>From the first content byte of a string, finds its closing quote; false on a bad escape, a control character or no end.</summary>
-    public static bool TryFindStringEnd(ReadOnlySpan<byte> s, int pos, out int closingQuote, out bool escaped)
+    internal static bool TryFindStringEnd(ReadOnlySpan<byte> s, int pos, out int closingQuote, out bool escaped)
     {
         escaped = false;
         while ((uint)pos <= (uint)s.Length)
@@ -99,7 +99,7 @@ public static partial class JsonSyntax
     }
 
     /// <summary>Skips one value that starts exactly at <paramref name="pos"/>; false when it is malformed or truncated.</summary>
-    public static bool TrySkipValue(ReadOnlySpan<byte> s, ref int pos)
+    internal static bool TrySkipValue(ReadOnlySpan<byte> s, ref int pos)
     {
         if ((uint)pos >= (uint)s.Length)
         {

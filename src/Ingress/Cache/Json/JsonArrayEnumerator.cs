@@ -1,38 +1,29 @@
 using System.Text.Json;
-using GatewayProxy.Protocol.Gateway;
 
 namespace GatewayProxy.Ingress.Cache.Json;
 
 /// <summary>Walks the elements of one JSON array, exposing the raw bytes of each element.</summary>
-/// <remarks>
-/// Mutable ref struct (do not copy). A <c>null</c> instead of an array walks as empty. Elements are skipped with the
-/// protocol's structural scanner, as in <see cref="JsonObjectEnumerator"/> (which says what it checks and what not).
-/// </remarks>
+/// <remarks>Mutable ref struct (do not copy). A <c>null</c> instead of an array walks as empty.</remarks>
 internal ref struct JsonArrayEnumerator
 {
     private readonly ReadOnlySpan<byte> _json;
-    private int _pos;
-    private bool _first;
+    private Utf8JsonReader _reader;
     private bool _done;
 
     /// <summary>Starts walking <paramref name="json"/>: an array, or <c>null</c> (empty); anything else throws <see cref="JsonException"/>.</summary>
     public JsonArrayEnumerator(ReadOnlySpan<byte> json)
     {
         _json = json;
+        _reader = new Utf8JsonReader(json, isFinalBlock: true, state: default);
         Current = default;
-        _first = true;
-        int p = JsonSyntax.SkipWhitespace(json, 0);
-        if (p < json.Length && json[p] == (byte)'[')
+        ValueKind = JsonTokenType.None;
+        if (!_reader.Read())
         {
-            _pos = p + 1;
-            _done = false;
+            throw new JsonException("Expected a JSON array.");
         }
-        else if (json[p..].StartsWith("null"u8))
-        {
-            _pos = p;
-            _done = true;
-        }
-        else
+
+        _done = _reader.TokenType == JsonTokenType.Null;
+        if (!_done && _reader.TokenType != JsonTokenType.StartArray)
         {
             throw new JsonException("Expected a JSON array.");
         }
@@ -41,16 +32,26 @@ internal ref struct JsonArrayEnumerator
     /// <summary>The raw JSON text of the current element.</summary>
     public ReadOnlySpan<byte> Current;
 
+    /// <summary>The token type that starts the current element.</summary>
+    public JsonTokenType ValueKind;
+
     /// <summary>Moves to the next element; false at the end of the array.</summary>
     public bool MoveNext()
     {
-        if (_done || !JsonWalk.TryNextItem(_json, ref _pos, ref _first, (byte)']'))
+        if (_done || !_reader.Read() || _reader.TokenType == JsonTokenType.EndArray)
         {
             _done = true;
             return false;
         }
 
-        Current = JsonWalk.SkipValue(_json, ref _pos, (byte)']');
+        ValueKind = _reader.TokenType;
+        int start = (int)_reader.TokenStartIndex;
+        if (ValueKind is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            _reader.Skip();
+        }
+
+        Current = _json[start..(int)_reader.BytesConsumed];
         return true;
     }
 

@@ -5,36 +5,30 @@ namespace GatewayProxy.Ingress.Cache.Json;
 
 /// <summary>Walks the top-level properties of one JSON object, exposing each name and the raw bytes of its value.</summary>
 /// <remarks>
-/// Mutable ref struct (do not copy). It walks with the protocol's structural scanner: nested values are skipped with
-/// vectorized searches (strings exactly, brackets matched), not tokenized, so walking a GUILD_CREATE and then each of
-/// its members does not read the members' bytes token by token over and over. The scanner checks structure, not every
-/// scalar inside a skipped container: the cache validates each event whole once before walking it
-/// (<see cref="JsonValue.IsValid"/>). A structural error surfaces as <see cref="JsonException"/>, which the cache
-/// catches once per event, so bad input never escapes the updater loop.
+/// Mutable ref struct (do not copy): it wraps a <see cref="Utf8JsonReader"/>. Invalid JSON surfaces as the reader's
+/// <see cref="JsonException"/>; the cache catches it once per event, so bad input never escapes the updater loop.
 /// </remarks>
 internal ref struct JsonObjectEnumerator
 {
     private readonly ReadOnlySpan<byte> _json;
-    private int _pos;
-    private bool _first;
+    private Utf8JsonReader _reader;
     private bool _done;
 
     /// <summary>Starts walking <paramref name="json"/>, which must be an object (else <see cref="JsonException"/>).</summary>
     public JsonObjectEnumerator(ReadOnlySpan<byte> json)
     {
         _json = json;
-        int p = JsonSyntax.SkipWhitespace(json, 0);
-        if (p >= json.Length || json[p] != (byte)'{')
+        _reader = new Utf8JsonReader(json, isFinalBlock: true, state: default);
+        if (!_reader.Read() || _reader.TokenType != JsonTokenType.StartObject)
         {
             throw new JsonException("Expected a JSON object.");
         }
 
-        _pos = p + 1;
-        _first = true;
-        _done = false;
         Name = default;
         Value = default;
         NameStart = 0;
+        ValueKind = JsonTokenType.None;
+        _done = false;
     }
 
     /// <summary>The current property name, raw (escapes not decoded; Discord never escapes keys).</summary>
@@ -46,32 +40,29 @@ internal ref struct JsonObjectEnumerator
     /// <summary>The raw JSON text of the current value (strings keep their quotes).</summary>
     public ReadOnlySpan<byte> Value;
 
+    /// <summary>The token type that starts the current value.</summary>
+    public JsonTokenType ValueKind;
+
     /// <summary>Moves to the next property; false at the end of the object.</summary>
     public bool MoveNext()
     {
-        ReadOnlySpan<byte> s = _json;
-        if (_done || !JsonWalk.TryNextItem(s, ref _pos, ref _first, (byte)'}'))
+        if (_done || !_reader.Read() || _reader.TokenType != JsonTokenType.PropertyName)
         {
             _done = true;
             return false;
         }
 
-        int p = _pos;
-        if (p >= s.Length || s[p] != (byte)'"' || !JsonSyntax.TryFindStringEnd(s, p + 1, out int closingQuote, out _))
+        Name = _reader.ValueSpan;
+        NameStart = (int)_reader.TokenStartIndex + 1;
+        _reader.Read();
+        ValueKind = _reader.TokenType;
+        int start = (int)_reader.TokenStartIndex;
+        if (ValueKind is JsonTokenType.StartObject or JsonTokenType.StartArray)
         {
-            throw JsonWalk.Malformed((byte)'}');
+            _reader.Skip();
         }
 
-        NameStart = p + 1;
-        Name = s[(p + 1)..closingQuote];
-        p = JsonSyntax.SkipWhitespace(s, closingQuote + 1);
-        if (p >= s.Length || s[p] != (byte)':')
-        {
-            throw JsonWalk.Malformed((byte)'}');
-        }
-
-        _pos = JsonSyntax.SkipWhitespace(s, p + 1);
-        Value = JsonWalk.SkipValue(s, ref _pos, (byte)'}');
+        Value = _json[start..(int)_reader.BytesConsumed];
         return true;
     }
 

@@ -38,21 +38,12 @@ internal static class JsonValue
         return false;
     }
 
-    /// <summary>Reads <paramref name="json"/> to its end with <see cref="System.Text.Json.Utf8JsonReader"/>: true when it is valid JSON.</summary>
-    public static bool IsValid(ReadOnlySpan<byte> json)
+    /// <summary>Reads <paramref name="json"/> to its end: throws <see cref="System.Text.Json.JsonException"/> when it is not valid JSON.</summary>
+    public static void Validate(ReadOnlySpan<byte> json)
     {
         var reader = new System.Text.Json.Utf8JsonReader(json, isFinalBlock: true, state: default);
-        try
+        while (reader.Read())
         {
-            while (reader.Read())
-            {
-            }
-
-            return true;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return false;
         }
     }
 }
