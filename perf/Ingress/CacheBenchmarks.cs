@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 using GatewayProxy.Protocol.Gateway;
 
 namespace GatewayProxy.Perf.Ingress;

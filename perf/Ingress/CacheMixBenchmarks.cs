@@ -1,6 +1,6 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 using GatewayProxy.Simulator;
 using GatewayProxy.Simulator.Data;
 using GatewayProxy.Simulator.Gateway;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using GatewayProxy.Host;
 using GatewayProxy.Ingress;
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 
 namespace GatewayProxy.Perf.Soak;
 

@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using GatewayProxy.Egress.Metrics;
 using GatewayProxy.Egress.Clients;
-using GatewayProxy.Protocol.Buffers;
+using GatewayProxy.Ring.Memory;
 using GatewayProxy.Protocol.Compression;
 using GatewayProxy.Protocol.Http;
 using Microsoft.Extensions.Logging;

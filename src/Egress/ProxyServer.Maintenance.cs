@@ -1,3 +1,4 @@
+using GatewayProxy.Shards;
 using GatewayProxy.Egress.Server;
 using GatewayProxy.Egress.Clients;
 using GatewayProxy.Egress.Relay;

@@ -1,3 +1,4 @@
+using GatewayProxy.Shards;
 using System.Net;
 using System.Net.Sockets;
 using GatewayProxy.Egress.Clients;

@@ -1,5 +1,5 @@
 using System.Net.Security;
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 using GatewayProxy.Ingress.Rest;
 using GatewayProxy.Protocol.Compression;
 using Prometheus;

@@ -1,4 +1,4 @@
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 using GatewayProxy.Protocol.Events;
 using GatewayProxy.Protocol.Gateway;
 using GatewayProxy.Ring;

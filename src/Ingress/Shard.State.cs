@@ -1,4 +1,4 @@
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 using GatewayProxy.Ingress.State;
 
 namespace GatewayProxy.Ingress;

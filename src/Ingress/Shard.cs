@@ -1,11 +1,11 @@
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 using GatewayProxy.Ingress.Connection;
 using GatewayProxy.Ingress.Metrics;
 using GatewayProxy.Ingress.Shards;
 using GatewayProxy.Protocol.Compression;
 using GatewayProxy.Protocol.Events;
-using GatewayProxy.Protocol.Shards;
 using GatewayProxy.Ring;
+using GatewayProxy.Shards;
 using Microsoft.Extensions.Logging;
 
 namespace GatewayProxy.Ingress;
@@ -24,7 +24,7 @@ namespace GatewayProxy.Ingress;
 /// 4007/4009) the new READY resets the cache's guilds and the new GUILD_CREATEs refill it; clients connected across it
 /// keep their sessions and receive those GUILD_CREATEs as live dispatches, as they would from Discord.</para>
 /// </remarks>
-public sealed partial class Shard
+public sealed partial class Shard : IShardFeed
 {
     /// <summary>The close code the proxy sends when it means to resume (anything but 1000/1001 keeps the session).</summary>
     public const ushort ResumableCloseCode = 4900;
@@ -65,6 +65,9 @@ public sealed partial class Shard
     /// <summary>The shard id.</summary>
     public int Id { get; }
 
+    /// <inheritdoc />
+    public int ShardId => Id;
+
     /// <summary>The bot's total shard count (IDENTIFY's <c>shard[1]</c>).</summary>
     public int TotalShards => _settings.TotalShards;
 
@@ -81,7 +84,7 @@ public sealed partial class Shard
     public Task WaitReadyAsync(CancellationToken ct) => _ready.WaitAsync(ct);
 
     /// <summary>An immutable view of the cache as of the last ring position it applied.</summary>
-    public IShardSnapshot TakeSnapshot() => new ShardSnapshot(Cache.Snapshot());
+    public IShardSnapshot TakeSnapshot() => Cache.Snapshot();
 
     /// <summary>The connection state.</summary>
     public ShardState State => _state;

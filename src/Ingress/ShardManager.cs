@@ -5,12 +5,13 @@ using GatewayProxy.Ingress.Metrics;
 using GatewayProxy.Ingress.Rest;
 using GatewayProxy.Ingress.Shards;
 using GatewayProxy.Ingress.State;
+using GatewayProxy.Shards;
 using Microsoft.Extensions.Logging;
 
 namespace GatewayProxy.Ingress;
 
 /// <summary>Holds every upstream shard of this process's range: fetches the gateway information, creates each shard's ring and cache, and connects them all through the identify queue.</summary>
-public sealed partial class ShardManager : IAsyncDisposable
+public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
 {
     private readonly Shard[] _shards;
     private readonly IngressMetrics _metrics;
@@ -48,6 +49,9 @@ public sealed partial class ShardManager : IAsyncDisposable
 
     /// <summary>The shard with <paramref name="id"/>, or null outside this process's range.</summary>
     public Shard? GetShard(int id) => id >= ShardStart && id < ShardEnd ? _shards[id - ShardStart] : null;
+
+    /// <inheritdoc />
+    IShardFeed? IShardDirectory.GetShard(int shardId) => GetShard(shardId);
 
     /// <summary>Fetches <c>/gateway/bot</c>, creates every shard's ring and cache, and starts connecting them; returns once started (not ready).</summary>
     /// <exception cref="GatewayInfoException">The gateway information could not be fetched (the message says why).</exception>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GatewayProxy.Ingress;
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 using GatewayProxy.Ingress.Shards;
 using GatewayProxy.Simulator;
 using Xunit;
@@ -78,8 +78,7 @@ public sealed class CacheConsistencyTests
     private static void AssertCacheEqualsSimulator(IngressTestKit kit, int shardId, CacheOptions options)
     {
         Shard shard = kit.Manager.GetShard(shardId)!;
-        var snapshot = (ShardSnapshot)shard.TakeSnapshot();
-        CacheSnapshot cache = snapshot.Cache;
+        var cache = (CacheSnapshot)shard.TakeSnapshot();
         IReadOnlyList<JsonObject> guilds = kit.Simulator.State.GetGuilds(shardId);
         Assert.NotEmpty(guilds);
         Assert.Equal(guilds.Count, cache.GuildCount);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using GatewayProxy.Ingress;
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 using GatewayProxy.Protocol.Compression;
 using GatewayProxy.Protocol.Events;
 using GatewayProxy.Ring;

@@ -1,3 +1,4 @@
+using GatewayProxy.Shards;
 using GatewayProxy.Egress.Server;
 using System.Buffers;
 using System.Text.Json;
@@ -7,7 +8,7 @@ using GatewayProxy.Egress.Relay;
 using GatewayProxy.Egress.Sessions;
 using GatewayProxy.Protocol.Events;
 using GatewayProxy.Protocol.Gateway;
-using GatewayProxy.Protocol.Shards;
+using GatewayProxy.Cache;
 using GatewayProxy.Ring;
 using Microsoft.Extensions.Logging;
 

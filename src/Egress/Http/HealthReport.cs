@@ -1,3 +1,4 @@
+using GatewayProxy.Shards;
 using System.Buffers;
 using System.Text.Json;
 using GatewayProxy.Egress.Clients;

@@ -1,3 +1,4 @@
+using GatewayProxy.Shards;
 using System.Collections.Concurrent;
 using GatewayProxy.Egress.Clients;
 using GatewayProxy.Egress.Metrics;

@@ -1,9 +1,10 @@
+using GatewayProxy.Shards;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using GatewayProxy.Egress.Clients;
 using GatewayProxy.Protocol.Gateway;
-using GatewayProxy.Protocol.Shards;
+using GatewayProxy.Cache;
 using GatewayProxy.Ring;
 
 namespace GatewayProxy.Egress.Sessions;

@@ -2,7 +2,7 @@ using System.Net;
 using GatewayProxy.Egress;
 using GatewayProxy.Host.Configuration;
 using GatewayProxy.Ingress;
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 using GatewayProxy.Protocol.Compression;
 using Prometheus;
 

@@ -2,7 +2,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using GatewayProxy.Protocol.Buffers;
+using GatewayProxy.Ring.Memory;
 using Pipelines.Sockets.Unofficial;
 
 namespace GatewayProxy.Ingress.Connection;

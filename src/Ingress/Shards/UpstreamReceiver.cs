@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 using GatewayProxy.Ingress.Metrics;
 using GatewayProxy.Protocol.Compression;
 using GatewayProxy.Protocol.Events;

@@ -1,3 +1,5 @@
+using GatewayProxy.Cache.Persistence;
+
 namespace GatewayProxy.Ingress.State;
 
 /// <summary>One shard in a state file: its upstream session, the sequence its cache has applied, and the cache.</summary>

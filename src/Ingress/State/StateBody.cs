@@ -1,3 +1,4 @@
+using GatewayProxy.Cache.Persistence;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 

@@ -1,3 +1,4 @@
+using GatewayProxy.Shards;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
@@ -5,7 +6,7 @@ using System.Text;
 using GatewayProxy.Egress;
 using GatewayProxy.Protocol.Events;
 using GatewayProxy.Protocol.Gateway;
-using GatewayProxy.Protocol.Shards;
+using GatewayProxy.Cache;
 using GatewayProxy.Ring;
 
 namespace GatewayProxy.Tests.Egress.Support;

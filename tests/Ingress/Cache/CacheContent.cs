@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 
 namespace GatewayProxy.Tests.Ingress.Cache;
 

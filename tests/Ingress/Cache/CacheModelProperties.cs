@@ -2,7 +2,7 @@ using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 using static GatewayProxy.Tests.Ingress.Cache.CacheTestKit;
 
 namespace GatewayProxy.Tests.Ingress.Cache;

@@ -1,5 +1,5 @@
 using System.Text;
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 using Xunit;
 
 namespace GatewayProxy.Tests.Ingress.Cache;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 using Xunit;
 using static GatewayProxy.Tests.Ingress.Cache.CacheTestKit;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 using GatewayProxy.Protocol.Gateway;
 using Xunit;
 using static GatewayProxy.Tests.Ingress.Cache.CacheTestKit;

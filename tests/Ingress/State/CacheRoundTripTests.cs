@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 using Xunit;
 using static GatewayProxy.Tests.Ingress.Cache.CacheTestKit;
 

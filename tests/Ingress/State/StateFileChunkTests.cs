@@ -1,3 +1,4 @@
+using GatewayProxy.Cache.Persistence;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;

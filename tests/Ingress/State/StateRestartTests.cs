@@ -1,5 +1,5 @@
 using GatewayProxy.Ingress;
-using GatewayProxy.Ingress.Cache;
+using GatewayProxy.Cache;
 using GatewayProxy.Ingress.State;
 using GatewayProxy.Simulator;
 using GatewayProxy.Tests.Support;

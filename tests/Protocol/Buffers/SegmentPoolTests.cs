@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using GatewayProxy.Protocol.Buffers;
+using GatewayProxy.Ring.Memory;
 using Xunit;
 
 namespace GatewayProxy.Tests.Protocol.Buffers;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GatewayProxy.Ingress.Cache.Json;
+using GatewayProxy.Cache.Json;
 using GatewayProxy.Simulator;
 using GatewayProxy.Simulator.Data;
 using GatewayProxy.Simulator.Gateway;
