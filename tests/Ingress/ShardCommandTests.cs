@@ -1,3 +1,4 @@
+using GatewayProxy.Tests.Ingress.Support;
 using System.Text;
 using GatewayProxy.Ingress;
 using GatewayProxy.Protocol.Events;

@@ -1,3 +1,4 @@
+using GatewayProxy.Tests.Ingress.Support;
 using System.Text.Json;
 using GatewayProxy.Ingress;
 using GatewayProxy.Simulator;

@@ -1,3 +1,4 @@
+using GatewayProxy.Tests.Ingress.Support;
 using GatewayProxy.Ingress;
 using GatewayProxy.Simulator;
 using Xunit;

@@ -1,3 +1,4 @@
+using GatewayProxy.Tests.Ingress.Support;
 using System.Runtime.CompilerServices;
 using System.Text;
 using GatewayProxy.Host.Logging;

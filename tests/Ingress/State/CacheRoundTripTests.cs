@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using GatewayProxy.Cache;
 using Xunit;
-using static GatewayProxy.Tests.Ingress.Cache.CacheTestKit;
+using static GatewayProxy.Tests.Cache.CacheTestKit;
 
 namespace GatewayProxy.Tests.Ingress.State;
 
