@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using GatewayProxy.Cache;
@@ -26,7 +27,7 @@ public class CacheMixBenchmarks
         _cache.ApplyDispatch("READY"u8, Json(ReadyBuilder.Build(state, shard, "session", "ws://127.0.0.1", 0, 1)), _position++);
         foreach (GuildData guild in shard.Guilds)
         {
-            _cache.ApplyDispatch("GUILD_CREATE"u8, Json(GuildViews.GuildCreate(guild, Intents.All, 250, state.BotUserId)), _position++);
+            _cache.ApplyDispatch("GUILD_CREATE"u8, Json(GuildViews.GuildCreate(guild, GatewayIntents.All, 250, state.BotUserId)), _position++);
         }
 
         var generator = new EventGenerator(shard, state.BotUserId);
@@ -34,10 +35,10 @@ public class CacheMixBenchmarks
         while (_pool.Count < PoolSize)
         {
             live.Clear();
-            generator.Next(Intents.All, 8, live);
+            generator.Next(GatewayIntents.All, 8, live);
             foreach (LiveEvent ev in live)
             {
-                byte[] data = ev.GuildCreate is { } guild ? Json(GuildViews.GuildCreate(guild, Intents.All, 250, state.BotUserId)) : ev.Data;
+                byte[] data = ev.GuildCreate is { } guild ? Json(GuildViews.GuildCreate(guild, GatewayIntents.All, 250, state.BotUserId)) : ev.Data;
                 _pool.Add((Encoding.UTF8.GetBytes(ev.Type), data));
             }
         }

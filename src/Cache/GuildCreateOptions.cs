@@ -1,3 +1,5 @@
+using GatewayProxy.Protocol.Gateway;
+
 namespace GatewayProxy.Cache;
 
 /// <summary>What a client's IDENTIFY changes in the GUILD_CREATEs it gets.</summary>
@@ -13,19 +15,13 @@ public readonly record struct GuildCreateOptions(int LargeThreshold, bool GuildP
     /// <summary>Above this member count Discord sends only the bot and members in voice, whatever the intents.</summary>
     public const int MemberListLimit = 75000;
 
-    /// <summary>Intent bit of GUILD_MEMBERS.</summary>
-    public const int GuildMembersIntentBit = 1 << 1;
-
-    /// <summary>Intent bit of GUILD_PRESENCES.</summary>
-    public const int GuildPresencesIntentBit = 1 << 8;
-
     /// <summary>Every cached member and presence, whatever the thresholds: the state file's complete copy of a guild.</summary>
     internal bool Complete { get; init; }
 
     /// <summary>Options from an IDENTIFY's intents and large_threshold (clamped to Discord's 50..250).</summary>
     public static GuildCreateOptions FromIdentify(long intents, int? largeThreshold, ulong botUserId) => new(
         Math.Clamp(largeThreshold ?? DefaultLargeThreshold, 50, 250),
-        (intents & GuildPresencesIntentBit) != 0,
-        (intents & GuildMembersIntentBit) != 0,
+        (intents & GatewayIntents.GuildPresences) != 0,
+        (intents & GatewayIntents.GuildMembers) != 0,
         botUserId);
 }

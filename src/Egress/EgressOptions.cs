@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using System.Net;
 using GatewayProxy.Protocol.Http;
 using Prometheus;
@@ -19,7 +20,7 @@ public sealed class EgressOptions
     /// <summary>When false, any token is accepted (the reference implementation's <c>validate_token</c>).</summary>
     public bool ValidateToken { get; set; } = true;
 
-    /// <summary>A client whose output is backed up and that lags more than this many events is closed with 4000.</summary>
+    /// <summary>A client whose output is backed up and that lags more than this many events is closed with <see cref="GatewayCloseCode.UnknownError"/>.</summary>
     public int Backpressure { get; set; } = 100;
 
     /// <summary>How long a session stays resumable after its socket is gone.</summary>
@@ -31,13 +32,13 @@ public sealed class EgressOptions
     /// <summary>HELLO <c>heartbeat_interval</c>.</summary>
     public int HeartbeatIntervalMs { get; set; } = 41250;
 
-    /// <summary>Slack beyond 1.5 heartbeat intervals before a silent client is closed with 4009.</summary>
+    /// <summary>Slack beyond 1.5 heartbeat intervals before a silent client is closed with <see cref="GatewayCloseCode.SessionTimedOut"/>.</summary>
     public TimeSpan HeartbeatGrace { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Relay workers (each drains many clients).</summary>
     public int WorkerCount { get; set; } = Math.Max(1, Environment.ProcessorCount);
 
-    /// <summary>Largest payload a client may send (Discord: 4096 bytes; more is closed with 4002).</summary>
+    /// <summary>Largest payload a client may send (Discord: 4096 bytes; more is closed with <see cref="GatewayCloseCode.DecodeError"/>).</summary>
     public int MaxClientPayloadBytes { get; set; } = 4096;
 
     /// <summary>Size limits for the HTTP request line and headers.</summary>
@@ -73,7 +74,7 @@ public sealed class EgressOptions
     /// default: a big bot runs hundreds of shards from one host, each a connection.</summary>
     public int MaxConnectionsPerIp { get; set; } = 1024;
 
-    /// <summary>Time from TCP accept to a valid IDENTIFY or RESUME; past it the connection is closed with 4003 (or dropped
+    /// <summary>Time from TCP accept to a valid IDENTIFY or RESUME; past it the connection is closed with <see cref="GatewayCloseCode.NotAuthenticated"/> (or dropped
     /// before the upgrade), so a peer without the token cannot hold sockets open by heartbeating.</summary>
     public TimeSpan UnauthenticatedTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -55,7 +55,7 @@ public sealed partial class ProxyServer
     {
         // /gateway/bot is authenticated at Discord: a wrong token gets the same 401 here, so a misconfigured bot learns it early.
         if (bot && _context.Options.ValidateToken
-            && !Clients.IdentifyRequest.TokenMatches(request.GetHeader("Authorization") ?? string.Empty, _context.Options.Token))
+            && !Clients.ClientIdentify.TokenMatches(request.GetHeader("Authorization") ?? string.Empty, _context.Options.Token))
         {
             WebSocketHandshake.WriteResponse(output, 401, "Unauthorized", "application/json", """{"message": "401: Unauthorized", "code": 0}"""u8);
             return;

@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using GatewayProxy.Shards;
 using System.Net;
 using System.Net.Sockets;
@@ -68,7 +69,7 @@ public sealed partial class ProxyServer : IAsyncDisposable
     }
 
     /// <summary>Disconnects counted so far for a reason (tests).</summary>
-    internal double DisconnectCount(DisconnectReason reason) => _context.Metrics.DisconnectCount(reason);
+    internal double DisconnectCount(ClientDisconnectReason reason) => _context.Metrics.DisconnectCount(reason);
 
     /// <summary>Connections refused before the upgrade so far for a reason (tests).</summary>
     internal double RefusedCount(RefusalReason reason) => _context.Metrics.RefusedCount(reason);
@@ -104,7 +105,7 @@ public sealed partial class ProxyServer : IAsyncDisposable
         _listener.Dispose();
         foreach (ClientConnection client in _context.Connections.Keys)
         {
-            client.Close(1012, "gateway proxy restarting", DisconnectReason.Shutdown, keepSession: false);
+            client.Close(GatewayCloseCode.ServiceRestart, "gateway proxy restarting", ClientDisconnectReason.Shutdown, keepSession: false);
         }
 
         var pending = new List<Task>();

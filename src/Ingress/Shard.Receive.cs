@@ -51,19 +51,19 @@ public sealed partial class Shard
 
                 if (result.IsCompleted || result.IsCanceled)
                 {
-                    return ctx.End(new ConnectionEnd(DisconnectReason.Dropped, 0, "connection closed without a close frame"));
+                    return ctx.End(new ConnectionEnd(UpstreamEndReason.Dropped, 0, "connection closed without a close frame"));
                 }
             }
         }
         catch (OperationCanceledException)
         {
-            return ctx.End(new ConnectionEnd(_stopping ? DisconnectReason.Stopping : DisconnectReason.Dropped, 0, "cancelled"));
+            return ctx.End(new ConnectionEnd(_stopping ? UpstreamEndReason.Stopping : UpstreamEndReason.Dropped, 0, "cancelled"));
         }
         catch (Exception e)
         {
             // Whatever the transport throws (IOException, SocketException, TLS or pipe errors), the connection is gone
             // and the session is still resumable: never let it stop the shard.
-            return ctx.End(new ConnectionEnd(DisconnectReason.Dropped, 0, e.GetType().Name + ": " + e.Message));
+            return ctx.End(new ConnectionEnd(UpstreamEndReason.Dropped, 0, e.GetType().Name + ": " + e.Message));
         }
     }
 
@@ -85,7 +85,7 @@ public sealed partial class Shard
         public bool OnControlFrame(WebSocketOpcode opcode, ReadOnlySpan<byte> payload) => shard.HandleControlFrame(ctx, opcode, payload);
 
         public void OnProtocolError(string detail, ushort closeCode) =>
-            ctx.End(new ConnectionEnd(DisconnectReason.ProtocolError, 0, detail), closeCode);
+            ctx.End(new ConnectionEnd(UpstreamEndReason.ProtocolError, 0, detail), closeCode);
 
         public void OnGatewayMessage(ReadOnlySpan<byte> payload, in Envelope envelope) => shard.HandleGatewayMessage(ctx, payload, in envelope);
 

@@ -43,7 +43,7 @@ public sealed partial class Shard
 
                 _metrics.OnReconnect(end.MetricReason);
                 failures = established ? 0 : failures + 1;
-                if (end.Reason == DisconnectReason.ServerClosed && GatewayCloseCodes.IsFatal(end.CloseCode))
+                if (end.Reason == UpstreamEndReason.ServerClosed && GatewayCloseCodes.IsFatal(end.CloseCode))
                 {
                     string why = FatalAdvice(end.CloseCode);
                     IngressLog.FatalClose(_logger, Id, end.CloseCode, end.Detail, why);
@@ -77,8 +77,8 @@ public sealed partial class Shard
     {
         bool newSession = end.Reason switch
         {
-            DisconnectReason.InvalidSession => true,
-            DisconnectReason.ServerClosed => !GatewayCloseCodes.KeepsSessionResumable(end.CloseCode),
+            UpstreamEndReason.InvalidSession => true,
+            UpstreamEndReason.ServerClosed => !GatewayCloseCodes.KeepsSessionResumable(end.CloseCode),
             _ => false,
         };
         if (!newSession)
@@ -89,7 +89,7 @@ public sealed partial class Shard
 
         IngressLog.SessionLost(_logger, Id, end.ToString());
         ClearSession();
-        if (end.Reason == DisconnectReason.InvalidSession)
+        if (end.Reason == UpstreamEndReason.InvalidSession)
         {
             (TimeSpan min, TimeSpan max) = _settings.ReidentifyDelay;
             TimeSpan wait = min + ((max - min) * Random.Shared.NextDouble());
@@ -146,7 +146,7 @@ public sealed partial class Shard
         Volatile.Write(ref _current, ctx);
         if (_stopping)
         {
-            ctx.End(new ConnectionEnd(DisconnectReason.Stopping), ResumableCloseCode);
+            ctx.End(new ConnectionEnd(UpstreamEndReason.Stopping), ResumableCloseCode);
         }
 
         Task writerTask = ctx.Writer.RunAsync(ctx.Token);
@@ -155,7 +155,7 @@ public sealed partial class Shard
         try
         {
             end = await ReceiveLoopAsync(ctx).ConfigureAwait(false);
-            if (end.Reason != DisconnectReason.Zombie && end.Reason != DisconnectReason.Dropped)
+            if (end.Reason != UpstreamEndReason.Zombie && end.Reason != UpstreamEndReason.Dropped)
             {
                 // Let the close frame go out and Discord close its side (bounded), so the close code is what Discord sees.
                 await DrainAsync(ctx, writerTask).ConfigureAwait(false);
@@ -211,14 +211,14 @@ public sealed partial class Shard
         return TimeSpan.FromSeconds(seconds * (0.5 + (Random.Shared.NextDouble() / 2)));
     }
 
-    private static string FatalAdvice(int code) => code switch
+    private static string FatalAdvice(int code) => (GatewayCloseCode)code switch
     {
-        4004 => "The bot token is wrong: fix \"token\" (or the TOKEN environment variable).",
-        4010 => "The shard id is invalid: check \"shards\", \"shard_start\" and \"shard_end\".",
-        4011 => "Discord requires more shards for this bot: raise \"shards\" (or remove it to use Discord's recommendation).",
-        4012 => "The gateway API version is not accepted: upgrade the proxy.",
-        4013 => "The intents are invalid: fix \"intents\".",
-        4014 => "The intents include privileged intents not enabled for this application: enable them in the Developer Portal or remove them from \"intents\".",
+        GatewayCloseCode.AuthenticationFailed => "The bot token is wrong: fix \"token\" (or the TOKEN environment variable).",
+        GatewayCloseCode.InvalidShard => "The shard id is invalid: check \"shards\", \"shard_start\" and \"shard_end\".",
+        GatewayCloseCode.ShardingRequired => "Discord requires more shards for this bot: raise \"shards\" (or remove it to use Discord's recommendation).",
+        GatewayCloseCode.InvalidApiVersion => "The gateway API version is not accepted: upgrade the proxy.",
+        GatewayCloseCode.InvalidIntents => "The intents are invalid: fix \"intents\".",
+        GatewayCloseCode.DisallowedIntents => "The intents include privileged intents not enabled for this application: enable them in the Developer Portal or remove them from \"intents\".",
         _ => "See Discord's close code documentation.",
     };
 

@@ -27,7 +27,7 @@ public sealed partial class Shard
                 }
 
                 // Answer the close (RFC 6455 §5.5.1) with a code that keeps the session, whatever Discord decided.
-                ctx.End(new ConnectionEnd(DisconnectReason.ServerClosed, code, reason), ResumableCloseCode);
+                ctx.End(new ConnectionEnd(UpstreamEndReason.ServerClosed, code, reason), ResumableCloseCode);
                 return true;
             case WebSocketOpcode.Ping:
                 ctx.Writer.TrySendPong(payload);
@@ -60,12 +60,12 @@ public sealed partial class Shard
                 break;
             case GatewayOpcode.Reconnect:
                 IngressLog.ReconnectRequested(_logger, Id);
-                ctx.End(new ConnectionEnd(DisconnectReason.ReconnectRequested), ResumableCloseCode);
+                ctx.End(new ConnectionEnd(UpstreamEndReason.ReconnectRequested), ResumableCloseCode);
                 break;
             case GatewayOpcode.InvalidSession:
                 bool resumable = data.SequenceEqual("true"u8);
                 IngressLog.InvalidSession(_logger, Id, resumable);
-                ctx.End(new ConnectionEnd(resumable ? DisconnectReason.InvalidSessionResumable : DisconnectReason.InvalidSession), ResumableCloseCode);
+                ctx.End(new ConnectionEnd(resumable ? UpstreamEndReason.InvalidSessionResumable : UpstreamEndReason.InvalidSession), ResumableCloseCode);
                 break;
             default:
                 break;
@@ -130,7 +130,7 @@ public sealed partial class Shard
         catch (Exception e)
         {
             IngressLog.IdentifyFailed(_logger, e, Id);
-            ctx.End(new ConnectionEnd(DisconnectReason.ProtocolError, 0, "identify failed: " + e.Message), ResumableCloseCode);
+            ctx.End(new ConnectionEnd(UpstreamEndReason.ProtocolError, 0, "identify failed: " + e.Message), ResumableCloseCode);
         }
     }
 
@@ -184,7 +184,7 @@ public sealed partial class Shard
                 if (!monitor.TryBeginBeat())
                 {
                     IngressLog.Zombie(_logger, Id, monitor.Interval);
-                    ctx.End(new ConnectionEnd(DisconnectReason.Zombie, 0, "no heartbeat ACK"), ResumableCloseCode, abort: true);
+                    ctx.End(new ConnectionEnd(UpstreamEndReason.Zombie, 0, "no heartbeat ACK"), ResumableCloseCode, abort: true);
                     return;
                 }
 
@@ -195,7 +195,7 @@ public sealed partial class Shard
         catch (TimeoutException)
         {
             IngressLog.NoHello(_logger, Id, _settings.ConnectTimeout);
-            ctx.End(new ConnectionEnd(DisconnectReason.Zombie, 0, "no HELLO"), ResumableCloseCode, abort: true);
+            ctx.End(new ConnectionEnd(UpstreamEndReason.Zombie, 0, "no HELLO"), ResumableCloseCode, abort: true);
         }
         catch (OperationCanceledException)
         {

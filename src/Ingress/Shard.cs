@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using GatewayProxy.Cache;
 using GatewayProxy.Ingress.Connection;
 using GatewayProxy.Ingress.Metrics;
@@ -21,7 +22,7 @@ namespace GatewayProxy.Ingress;
 /// itself is <see cref="UpstreamReceiver"/>.
 /// <para>Choices: every upstream dispatch is published, READY and RESUMED included, so the cache sees a session's READY
 /// before its GUILD_CREATEs in ring order (Egress never relays upstream READY/RESUMED). After a re-identify (op 9 false,
-/// 4007/4009) the new READY resets the cache's guilds and the new GUILD_CREATEs refill it; clients connected across it
+/// <see cref="GatewayCloseCode.InvalidSeq"/>/<see cref="GatewayCloseCode.SessionTimedOut"/>) the new READY resets the cache's guilds and the new GUILD_CREATEs refill it; clients connected across it
 /// keep their sessions and receive those GUILD_CREATEs as live dispatches, as they would from Discord.</para>
 /// </remarks>
 public sealed partial class Shard : IShardFeed
@@ -152,7 +153,7 @@ public sealed partial class Shard : IShardFeed
             if (ctx is not null)
             {
                 // Connected: close with a resumable code and give Discord a moment to close its side.
-                ctx.End(new ConnectionEnd(DisconnectReason.Stopping), ResumableCloseCode);
+                ctx.End(new ConnectionEnd(UpstreamEndReason.Stopping), ResumableCloseCode);
                 await _runTask.WaitAsync(_settings.CloseTimeout, ct).ConfigureAwait(false);
             }
         }

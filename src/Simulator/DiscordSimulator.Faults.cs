@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using GatewayProxy.Simulator.Gateway;
 
 namespace GatewayProxy.Simulator;

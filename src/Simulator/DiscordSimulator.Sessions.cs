@@ -14,7 +14,7 @@ public sealed partial class DiscordSimulator
 
     internal async Task IdentifyAsync(GatewayConnection connection, JsonElement d)
     {
-        if (!IdentifyRequest.TryParse(d, Options, out var request, out var error))
+        if (!SimulatedIdentify.TryParse(d, Options, out var request, out var error))
         {
             await connection.CloseAsync((ushort)error, GatewayCloseCodes.DefaultReason(error)).ConfigureAwait(false);
             return;
@@ -81,7 +81,7 @@ public sealed partial class DiscordSimulator
             return;
         }
 
-        if (!IdentifyRequest.TokenMatches(token.GetString(), Options.Token))
+        if (!SimulatedIdentify.TokenMatches(token.GetString(), Options.Token))
         {
             await connection.CloseAsync((ushort)GatewayCloseCode.AuthenticationFailed, "Authentication failed.").ConfigureAwait(false);
             return;

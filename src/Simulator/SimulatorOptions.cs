@@ -1,3 +1,5 @@
+using GatewayProxy.Protocol.Gateway;
+
 namespace GatewayProxy.Simulator;
 
 /// <summary>Everything that shapes a simulated Discord: its port, the bot it pretends to be, its limits and its event stream.</summary>
@@ -66,7 +68,7 @@ public sealed class SimulatorOptions
     public int RolesPerGuild { get; set; } = 5;
 
     /// <summary>Intents the application may use; others close with 4014 (default: all known intents).</summary>
-    public long AllowedIntents { get; set; } = Gateway.Intents.All;
+    public long AllowedIntents { get; set; } = GatewayIntents.All;
 
     /// <summary>How long a session whose connection dropped stays resumable.</summary>
     public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromMinutes(3);

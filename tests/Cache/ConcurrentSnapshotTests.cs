@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using System.Text;
 using System.Text.Json.Nodes;
 using GatewayProxy.Cache;
@@ -124,7 +125,7 @@ public sealed class ConcurrentSnapshotTests
         while (events.Count < EventCount)
         {
             live.Clear();
-            Assert.True(generator.Next(Intents.All, 8, live) > 0);
+            Assert.True(generator.Next(GatewayIntents.All, 8, live) > 0);
             foreach (LiveEvent ev in live)
             {
                 events.Add((Encoding.UTF8.GetBytes(ev.Type), ev.GuildCreate is { } guild ? GuildCreate(guild, state) : ev.Data));
@@ -135,7 +136,7 @@ public sealed class ConcurrentSnapshotTests
     }
 
     private static byte[] GuildCreate(GuildData guild, SimulatorState state) =>
-        Bytes(GuildViews.GuildCreate(guild, Intents.All, 250, state.BotUserId));
+        Bytes(GuildViews.GuildCreate(guild, GatewayIntents.All, 250, state.BotUserId));
 
     private static byte[] Bytes(JsonObject obj) => Encoding.UTF8.GetBytes(obj.ToJsonString());
 }

@@ -23,7 +23,7 @@ public sealed class BackpressureTests
 
         long published = 0;
         long seq = fast.Client.LastSeq!.Value;
-        for (int round = 0; round < 2000 && server.Server.DisconnectCount(DisconnectReason.Backpressure) == 0; round++)
+        for (int round = 0; round < 2000 && server.Server.DisconnectCount(ClientDisconnectReason.Backpressure) == 0; round++)
         {
             for (int i = 0; i < 20; i++) server.Feed.Publish("MESSAGE_CREATE", TestShardFeed.EventData(published++, padding: 16 * 1024));
             // Pace the producer to the fast client so only the stalled one can fall behind.
@@ -34,7 +34,7 @@ public sealed class BackpressureTests
             }
         }
 
-        Assert.Equal(1, server.Server.DisconnectCount(DisconnectReason.Backpressure));
+        Assert.Equal(1, server.Server.DisconnectCount(ClientDisconnectReason.Backpressure));
         (ushort code, string reason, int messages) = await stalled.ReadUntilCloseAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(4000, code);
         Assert.Matches("^client fell [0-9]+ events behind$", reason);

@@ -73,13 +73,13 @@ public sealed class ResumeOverrunTests
 
         // Counted as an overrun once the connection's teardown (which follows the close frame) has run.
         using var timeout = new CancellationTokenSource(Limit);
-        while (server.Server.DisconnectCount(DisconnectReason.Overrun) == 0)
+        while (server.Server.DisconnectCount(ClientDisconnectReason.Overrun) == 0)
         {
             Assert.False(timeout.IsCancellationRequested, "the disconnect was never counted as an overrun");
             await Task.Delay(10, CancellationToken.None);
         }
 
-        Assert.Equal(1, server.Server.DisconnectCount(DisconnectReason.Overrun));
+        Assert.Equal(1, server.Server.DisconnectCount(ClientDisconnectReason.Overrun));
     }
 
     private static int Op(string? json)

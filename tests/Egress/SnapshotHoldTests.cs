@@ -78,6 +78,6 @@ public sealed class SnapshotHoldTests
 
         await producer.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(seq - (guilds.Count + 1) > 2000, "events were published during and after the burst");
-        Assert.Equal(0, server.Server.DisconnectCount(DisconnectReason.Overrun) + server.Server.DisconnectCount(DisconnectReason.Backpressure));
+        Assert.Equal(0, server.Server.DisconnectCount(ClientDisconnectReason.Overrun) + server.Server.DisconnectCount(ClientDisconnectReason.Backpressure));
     }
 }

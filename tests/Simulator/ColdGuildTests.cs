@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using System.Text.Json.Nodes;
 using GatewayProxy.Simulator;
 using GatewayProxy.Simulator.Data;
@@ -25,8 +26,8 @@ public sealed class ColdGuildTests
                 Assert.Equal(40, guild.MemberCount);
 
                 // The fast path (stored bytes) and the parse-and-filter path give the same GUILD_CREATE.
-                Assert.Same(cold, GuildViews.GuildCreateBytes(guild, Intents.All, 250, state.BotUserId));
-                Assert.Equal(cold, Json.ToBytes(GuildViews.GuildCreate(guild, Intents.All, 250, state.BotUserId)));
+                Assert.Same(cold, GuildViews.GuildCreateBytes(guild, GatewayIntents.All, 250, state.BotUserId));
+                Assert.Equal(cold, Json.ToBytes(GuildViews.GuildCreate(guild, GatewayIntents.All, 250, state.BotUserId)));
                 Assert.True(guild.IsCold);
 
                 // An access that may change the guild thaws it; the tree serializes back to the same bytes.
@@ -41,10 +42,10 @@ public sealed class ColdGuildTests
     }
 
     [Theory]
-    [InlineData(Intents.All, 250)]
-    [InlineData(Intents.All, 50)]
-    [InlineData(Intents.All & ~Intents.GuildPresences, 250)]
-    [InlineData(Intents.All & ~Intents.GuildPresences, 50)]
+    [InlineData(GatewayIntents.All, 250)]
+    [InlineData(GatewayIntents.All, 50)]
+    [InlineData(GatewayIntents.All & ~GatewayIntents.GuildPresences, 250)]
+    [InlineData(GatewayIntents.All & ~GatewayIntents.GuildPresences, 50)]
     public void Filtered_views_of_a_cold_guild_match_a_hot_guild_and_do_not_thaw(long intents, int largeThreshold)
     {
         var state = Generate();
@@ -58,7 +59,7 @@ public sealed class ColdGuildTests
             Assert.Equal(expected, GuildViews.GuildCreateBytes(hot, intents, largeThreshold, state.BotUserId));
             Assert.True(guild.IsCold);
             var members = JsonNode.Parse(expected)!["members"]!.AsArray().Count;
-            Assert.True((intents & Intents.GuildPresences) != 0 && largeThreshold >= 40 ? members == 40 : members < 40, $"{members} members listed");
+            Assert.True((intents & GatewayIntents.GuildPresences) != 0 && largeThreshold >= 40 ? members == 40 : members < 40, $"{members} members listed");
         }
     }
 

@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using GatewayProxy.Simulator;
 using GatewayProxy.Simulator.Data;
 using GatewayProxy.Simulator.Gateway;
@@ -55,7 +56,7 @@ public sealed class EventSeedTests
         var events = new List<LiveEvent>();
         for (var attempt = 0; attempt < count * 4 && events.Count < count; attempt++)
         {
-            generator.Next(Intents.All, 1, events);
+            generator.Next(GatewayIntents.All, 1, events);
         }
 
         return events;

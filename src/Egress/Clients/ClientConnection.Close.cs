@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using GatewayProxy.Egress.Server;
 using System.Buffers;
 using System.IO.Pipelines;
@@ -13,32 +14,32 @@ namespace GatewayProxy.Egress.Clients;
 internal sealed partial class ClientConnection
 {
     private int _closeRequested;
-    private DisconnectReason _closeReason = DisconnectReason.Dropped;
+    private ClientDisconnectReason _closeReason = ClientDisconnectReason.Dropped;
     private bool _keepSession = true;
     private bool _peerClosed;
-    private ushort _closeCode;
+    private GatewayCloseCode _closeCode;
 
     /// <summary>True once a close was decided (by either side).</summary>
     public bool IsCloseRequested => Volatile.Read(ref _closeRequested) != 0;
 
     /// <summary>Closes the connection once: sends a close frame with <paramref name="code"/> and <paramref name="reason"/>
-    /// (none when <paramref name="code"/> is 0: the socket is already gone) and stops the read loop. Thread-safe.</summary>
-    /// <param name="code">The close code (0: no frame).</param>
+    /// (none for <see cref="GatewayCloseCode.None"/>: the socket is already gone) and stops the read loop. Thread-safe.</summary>
+    /// <param name="code">The close code (<see cref="GatewayCloseCode.None"/>: no frame).</param>
     /// <param name="reason">The close reason sent to the client.</param>
     /// <param name="why">The metric label.</param>
     /// <param name="keepSession">Whether the session stays resumable.</param>
     /// <param name="peerClosed">True when answering the client's own close frame.</param>
-    public bool Close(ushort code, string reason, DisconnectReason why, bool keepSession, bool peerClosed = false)
+    public bool Close(GatewayCloseCode code, string reason, ClientDisconnectReason why, bool keepSession, bool peerClosed = false)
     {
         if (Interlocked.Exchange(ref _closeRequested, 1) != 0) return false;
         _closeReason = why;
         _keepSession = keepSession;
         _peerClosed = peerClosed;
         _closeCode = code;
-        if (code != 0) Output.TryWriteClose(code, reason);
-        if (code >= 4000 && why != DisconnectReason.ClientClose && why != DisconnectReason.Shutdown)
+        if (code != GatewayCloseCode.None) Output.TryWriteClose((ushort)code, reason);
+        if (code >= GatewayCloseCode.UnknownError && why != ClientDisconnectReason.ClientClose && why != ClientDisconnectReason.Shutdown)
         {
-            EgressLog.ClosingClient(_context.Logger, ShardId, code, reason);
+            EgressLog.ClosingClient(_context.Logger, ShardId, (ushort)code, reason);
         }
 
         _closing.Cancel();
@@ -56,7 +57,7 @@ internal sealed partial class ClientConnection
 
     private async Task TeardownAsync()
     {
-        if (!IsCloseRequested) Close(0, string.Empty, DisconnectReason.Dropped, keepSession: true);
+        if (!IsCloseRequested) Close(GatewayCloseCode.None, string.Empty, ClientDisconnectReason.Dropped, keepSession: true);
         try
         {
             await _startTask.ConfigureAwait(false);
@@ -79,7 +80,7 @@ internal sealed partial class ClientConnection
         if (session is not null)
         {
             // Resumable only when the code says so and the ring still holds the next event.
-            bool keep = _keepSession && _closeReason != DisconnectReason.Shutdown
+            bool keep = _keepSession && _closeReason != ClientDisconnectReason.Shutdown
                 && (session.Reader is null || !session.Reader.IsOverrun(session.Reader.Position + 1));
             ReleaseSession(session, keep);
         }

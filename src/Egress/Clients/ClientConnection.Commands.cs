@@ -12,7 +12,7 @@ namespace GatewayProxy.Egress.Clients;
 /// for routing the SOUNDBOARD_SOUNDS replies.</summary>
 /// <remarks>
 /// The shard's send limiter is shared by every client of the shard (and the shard's own heartbeats). When it is full the
-/// command is dropped, logged and counted (gateway_client_commands_dropped_total): closing the client with 4008 would
+/// command is dropped, logged and counted (gateway_client_commands_dropped_total): closing the client with <see cref="GatewayCloseCode.RateLimited"/> would
 /// punish it for other clients' traffic (its own 120/60 s limit is enforced separately), and holding commands back would
 /// need an unbounded queue. Libraries time out a member request that gets no reply (discord.js after 120 s) and retry.
 /// </remarks>
@@ -27,7 +27,7 @@ internal sealed partial class ClientConnection
         {
             if (d.ValueKind != JsonValueKind.Object)
             {
-                Close(4002, "decode error: op 8 d must be an object", DisconnectReason.DecodeError, keepSession: true);
+                Close(GatewayCloseCode.DecodeError, "decode error: op 8 d must be an object", ClientDisconnectReason.DecodeError, keepSession: true);
                 return;
             }
 

@@ -22,15 +22,15 @@ internal sealed partial class ClientConnection
     private void OnIdentify(JsonElement d)
     {
         EgressOptions options = _context.Options;
-        if (!IdentifyRequest.TryParse(d, out IdentifyRequest? request, out ushort code, out string? reason))
+        if (!ClientIdentify.TryParse(d, out ClientIdentify? request, out GatewayCloseCode code, out string? reason))
         {
-            Close(code, reason!, code == 4004 ? DisconnectReason.AuthenticationFailed : code == 4010 ? DisconnectReason.InvalidShard : DisconnectReason.DecodeError, keepSession: false);
+            Close(code, reason!, ClientDisconnectReasons.ForIdentifyRefusal(code), keepSession: false);
             return;
         }
 
-        if (options.ValidateToken && !IdentifyRequest.TokenMatches(request!.Token, options.Token))
+        if (options.ValidateToken && !ClientIdentify.TokenMatches(request!.Token, options.Token))
         {
-            Close(4004, "authentication failed: invalid token", DisconnectReason.AuthenticationFailed, keepSession: false);
+            Close(GatewayCloseCode.AuthenticationFailed, "authentication failed: invalid token", ClientDisconnectReason.AuthenticationFailed, keepSession: false);
             return;
         }
 
@@ -44,8 +44,8 @@ internal sealed partial class ClientConnection
 
         if (feed is null)
         {
-            Close(4010, $"invalid shard [{request.ShardId}, {request.ShardCount}]: this proxy serves shards [{shards.ShardStart}, {shards.ShardEnd}) of {shards.TotalShards}",
-                DisconnectReason.InvalidShard, keepSession: false);
+            Close(GatewayCloseCode.InvalidShard, $"invalid shard [{request.ShardId}, {request.ShardCount}]: this proxy serves shards [{shards.ShardStart}, {shards.ShardEnd}) of {shards.TotalShards}",
+                ClientDisconnectReason.InvalidShard, keepSession: false);
             return;
         }
 
@@ -69,7 +69,7 @@ internal sealed partial class ClientConnection
 
     /// <summary>Waits for the shard, sends READY and one GUILD_CREATE/GUILD_DELETE per guild from one snapshot, then
     /// hands the session to a worker reading the ring from the snapshot's position (nothing lost, nothing twice).</summary>
-    private async Task StartAsync(ClientSession session, IdentifyRequest request, CancellationToken ct)
+    private async Task StartAsync(ClientSession session, ClientIdentify request, CancellationToken ct)
     {
         SnapshotHold? hold = null;
         RingReader? reader = null;
@@ -83,8 +83,7 @@ internal sealed partial class ClientConnection
             (IShardSnapshot snapshot, hold) = await TakeHeldSnapshotAsync(feed, ring, ct).ConfigureAwait(false);
             reader = ring.AddReader(snapshot.Position);
             ulong botUserId = _context.Options.BotUserIdOverride ?? ReadUserId(snapshot.BotUserJson);
-            var guildOptions = new GuildCreateOptions(request.LargeThreshold,
-                (request.Intents & IdentifyRequest.GuildPresencesIntent) != 0, (request.Intents & IdentifyRequest.GuildMembersIntent) != 0, botUserId);
+            var guildOptions = GuildCreateOptions.FromIdentify(request.Intents, request.LargeThreshold, botUserId);
             var guilds = new List<ulong>(snapshot.GuildCount);
             foreach (ulong id in snapshot.GuildIds) guilds.Add(id);
 
@@ -120,7 +119,7 @@ internal sealed partial class ClientConnection
         catch (Exception e)
         {
             EgressLog.StartFailed(_context.Logger, e, session.Feed.ShardId);
-            Close(4000, "unknown error: the proxy could not start the session", DisconnectReason.DecodeError, keepSession: false);
+            Close(GatewayCloseCode.UnknownError, "unknown error: the proxy could not start the session", ClientDisconnectReason.SessionStartFailed, keepSession: false);
         }
         finally
         {

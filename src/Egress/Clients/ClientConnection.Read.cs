@@ -26,7 +26,7 @@ internal sealed partial class ClientConnection
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
             {
-                Close(0, "connection lost", DisconnectReason.Dropped, keepSession: true);
+                Close(GatewayCloseCode.None, "connection lost", ClientDisconnectReason.Dropped, keepSession: true);
                 return;
             }
 
@@ -43,7 +43,7 @@ internal sealed partial class ClientConnection
             if (result.IsCompleted)
             {
                 // TCP ended without a close frame (oceanic.js after op 7, crashes, network loss): resumable.
-                Close(0, "connection dropped", DisconnectReason.Dropped, keepSession: true);
+                Close(GatewayCloseCode.None, "connection dropped", ClientDisconnectReason.Dropped, keepSession: true);
                 return;
             }
         }
@@ -79,11 +79,11 @@ internal sealed partial class ClientConnection
     {
         if (error == WebSocketError.MessageTooBig)
         {
-            Close(4002, $"decode error: payloads are limited to {_context.Options.MaxClientPayloadBytes} bytes", DisconnectReason.DecodeError, keepSession: true);
+            Close(GatewayCloseCode.DecodeError, $"decode error: payloads are limited to {_context.Options.MaxClientPayloadBytes} bytes", ClientDisconnectReason.DecodeError, keepSession: true);
             return;
         }
 
-        Close(WebSocketErrors.ToCloseCode(error), WebSocketErrors.Describe(error), DisconnectReason.ProtocolError, keepSession: true);
+        Close((GatewayCloseCode)WebSocketErrors.ToCloseCode(error), WebSocketErrors.Describe(error), ClientDisconnectReason.ProtocolError, keepSession: true);
     }
 
     /// <summary>Handles a control frame; true when the connection must stop reading.</summary>
@@ -99,9 +99,9 @@ internal sealed partial class ClientConnection
 
         // 1000/1001 end the session (the bot goes offline); any other code leaves it resumable (Eris closes 4901 after op 7).
         bool hasCode = WebSocketMessageReader.TryParseClosePayload(payload, out ushort code, out _) && payload.Length >= 2;
-        bool keep = !(hasCode && code is 1000 or 1001);
-        ushort echo = hasCode && WebSocketCloseCodes.IsValidOnWire(code) ? code : (ushort)1000;
-        Close(echo, string.Empty, DisconnectReason.ClientClose, keep, peerClosed: true);
+        bool keep = !(hasCode && (GatewayCloseCode)code is GatewayCloseCode.NormalClosure or GatewayCloseCode.GoingAway);
+        GatewayCloseCode echo = hasCode && WebSocketCloseCodes.IsValidOnWire(code) ? (GatewayCloseCode)code : GatewayCloseCode.NormalClosure;
+        Close(echo, string.Empty, ClientDisconnectReason.ClientClose, keep, peerClosed: true);
         return true;
     }
 
@@ -110,7 +110,7 @@ internal sealed partial class ClientConnection
         long now = Environment.TickCount64;
         if (!_rate.TryAcquire(now))
         {
-            Close(4008, "rate limited: more than 120 payloads in 60 seconds", DisconnectReason.RateLimited, keepSession: true);
+            Close(GatewayCloseCode.RateLimited, "rate limited: more than 120 payloads in 60 seconds", ClientDisconnectReason.RateLimited, keepSession: true);
             return;
         }
 
@@ -121,7 +121,7 @@ internal sealed partial class ClientConnection
         }
         catch (JsonException)
         {
-            Close(4002, "decode error: invalid JSON", DisconnectReason.DecodeError, keepSession: true);
+            Close(GatewayCloseCode.DecodeError, "decode error: invalid JSON", ClientDisconnectReason.DecodeError, keepSession: true);
             return;
         }
 
@@ -131,7 +131,7 @@ internal sealed partial class ClientConnection
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("op", out JsonElement opValue)
                 || opValue.ValueKind != JsonValueKind.Number || !opValue.TryGetInt32(out int op))
             {
-                Close(4002, "decode error: a payload must be an object with an integer op", DisconnectReason.DecodeError, keepSession: true);
+                Close(GatewayCloseCode.DecodeError, "decode error: a payload must be an object with an integer op", ClientDisconnectReason.DecodeError, keepSession: true);
                 return;
             }
 
@@ -152,7 +152,7 @@ internal sealed partial class ClientConnection
             case (int)GatewayOpcode.Identify:
                 if (_state != ConnectionState.AwaitingIdentify)
                 {
-                    Close(4005, "already authenticated: IDENTIFY was already sent on this connection", DisconnectReason.AlreadyAuthenticated, keepSession: true);
+                    Close(GatewayCloseCode.AlreadyAuthenticated, "already authenticated: IDENTIFY was already sent on this connection", ClientDisconnectReason.AlreadyAuthenticated, keepSession: true);
                     return;
                 }
 
@@ -161,7 +161,7 @@ internal sealed partial class ClientConnection
             case (int)GatewayOpcode.Resume:
                 if (_state != ConnectionState.AwaitingIdentify)
                 {
-                    Close(4005, "already authenticated: RESUME after IDENTIFY or RESUME on this connection", DisconnectReason.AlreadyAuthenticated, keepSession: true);
+                    Close(GatewayCloseCode.AlreadyAuthenticated, "already authenticated: RESUME after IDENTIFY or RESUME on this connection", ClientDisconnectReason.AlreadyAuthenticated, keepSession: true);
                     return;
                 }
 
@@ -173,14 +173,14 @@ internal sealed partial class ClientConnection
             case (int)GatewayOpcode.RequestSoundboardSounds:
                 if (_state == ConnectionState.AwaitingIdentify)
                 {
-                    Close(4003, "not authenticated: send IDENTIFY before any command but heartbeats", DisconnectReason.NotAuthenticated, keepSession: true);
+                    Close(GatewayCloseCode.NotAuthenticated, "not authenticated: send IDENTIFY before any command but heartbeats", ClientDisconnectReason.NotAuthenticated, keepSession: true);
                     return;
                 }
 
                 Forward(op, d, json);
                 return;
             default:
-                Close(4001, $"unknown opcode: {op} is not a command a client can send", DisconnectReason.UnknownOpcode, keepSession: true);
+                Close(GatewayCloseCode.UnknownOpcode, $"unknown opcode: {op} is not a command a client can send", ClientDisconnectReason.UnknownOpcode, keepSession: true);
                 return;
         }
     }

@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using System.Text.Json;
 using GatewayProxy.Egress.Metrics;
 using GatewayProxy.Egress.Relay;
@@ -16,7 +17,7 @@ internal sealed partial class ClientConnection
             || !d.TryGetProperty("token", out JsonElement token) || token.ValueKind != JsonValueKind.String
             || !d.TryGetProperty("session_id", out JsonElement sessionId) || sessionId.ValueKind != JsonValueKind.String)
         {
-            Close(4002, "decode error: RESUME needs token, session_id and seq", DisconnectReason.DecodeError, keepSession: true);
+            Close(GatewayCloseCode.DecodeError, "decode error: RESUME needs token, session_id and seq", ClientDisconnectReason.DecodeError, keepSession: true);
             return;
         }
 
@@ -27,16 +28,16 @@ internal sealed partial class ClientConnection
         }
 
         string givenToken = token.GetString()!;
-        if (_context.Options.ValidateToken && !IdentifyRequest.TokenMatches(givenToken, _context.Options.Token))
+        if (_context.Options.ValidateToken && !ClientIdentify.TokenMatches(givenToken, _context.Options.Token))
         {
-            Close(4004, "authentication failed: invalid token", DisconnectReason.AuthenticationFailed, keepSession: false);
+            Close(GatewayCloseCode.AuthenticationFailed, "authentication failed: invalid token", ClientDisconnectReason.AuthenticationFailed, keepSession: false);
             return;
         }
 
         // The bot's token proves the peer even when the session is gone (it may IDENTIFY next on this socket).
         if (_context.Options.ValidateToken) MarkAuthenticated();
         if (!_context.Sessions.TryGet(sessionId.GetString()!, out ClientSession? session)
-            || (!_context.Options.ValidateToken && !IdentifyRequest.TokenMatches(givenToken, session!.Token)))
+            || (!_context.Options.ValidateToken && !ClientIdentify.TokenMatches(givenToken, session!.Token)))
         {
             SendInvalidSession();
             return;
@@ -104,12 +105,12 @@ internal sealed partial class ClientConnection
 
     /// <summary>Called by the relay worker when a RESUME replay is overrun before RESUMED: the session lost events it can
     /// never replay, so the client is told to IDENTIFY afresh (INVALID_SESSION <c>d:false</c>, delivered) and then closed.</summary>
-    /// <remarks>A bare 4000 here would make the library RESUME again, into the same hole, instead of identifying.</remarks>
+    /// <remarks>A bare <see cref="GatewayCloseCode.UnknownError"/> here would make the library RESUME again, into the same hole, instead of identifying.</remarks>
     public void FailReplay()
     {
         Output.TrySend(InvalidSessionFalse);
-        Close(4000, "resume failed: events to replay were overwritten before they were sent; identify again",
-            DisconnectReason.Overrun, keepSession: false);
+        Close(GatewayCloseCode.UnknownError, "resume failed: events to replay were overwritten before they were sent; identify again",
+            ClientDisconnectReason.Overrun, keepSession: false);
     }
 
     private async Task<bool> TryClaimAsync(ClientSession session, CancellationToken ct)
@@ -130,7 +131,7 @@ internal sealed partial class ClientConnection
 
             if (ReferenceEquals(holder, this)) return false;
             // The old socket is probably a zombie the client already gave up on: close it and wait until it lets go.
-            holder.Close(4009, "session resumed on another connection", DisconnectReason.Replaced, keepSession: true);
+            holder.Close(GatewayCloseCode.SessionTimedOut, "session resumed on another connection", ClientDisconnectReason.Replaced, keepSession: true);
             await holder.SessionReleased.WaitAsync(_context.Options.CloseTimeout + TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
         }
 

@@ -129,17 +129,17 @@ internal sealed partial class ClientConnection
         if (!Volatile.Read(ref _heartbeatEnforced) || IsCloseRequested) return;
         long silent = nowMs - Volatile.Read(ref _lastHeartbeat);
         if (silent <= _context.HeartbeatTimeoutMs) return;
-        Close(4009, $"session timed out: no heartbeat for {silent} ms (interval {_context.Options.HeartbeatIntervalMs} ms)",
-            DisconnectReason.HeartbeatTimeout, keepSession: false);
+        Close(GatewayCloseCode.SessionTimedOut, $"session timed out: no heartbeat for {silent} ms (interval {_context.Options.HeartbeatIntervalMs} ms)",
+            ClientDisconnectReason.HeartbeatTimeout, keepSession: false);
     }
 
     /// <summary>Called by the maintenance tick: closes a connection that has not authenticated in time.</summary>
     public void CheckAuthenticated(long nowMs)
     {
         if (nowMs <= Volatile.Read(ref _authenticateBy) || IsCloseRequested) return;
-        Close(4003, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        Close(GatewayCloseCode.NotAuthenticated, string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"not authenticated within {_context.Options.UnauthenticatedTimeout.TotalSeconds:0.###} s: send IDENTIFY or RESUME with the bot token"),
-            DisconnectReason.AuthenticationTimeout, keepSession: false);
+            ClientDisconnectReason.AuthenticationTimeout, keepSession: false);
     }
 
     /// <summary>A valid IDENTIFY or RESUME came: the unauthenticated deadline no longer applies to this connection.</summary>

@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using GatewayProxy.Protocol.Compression;
 using Prometheus;
 
@@ -22,8 +23,8 @@ internal sealed class EgressMetrics
         _occupancy = factory.CreateGauge("gateway_ring_occupancy",
             "Events in the shard's ring its slowest live reader (a client or the cache updater) has not consumed yet, at most the ring size.", ["shard"]);
         Counter disconnects = factory.CreateCounter("gateway_client_disconnects_total", "Client connections ended, by reason.", ["reason"]);
-        _disconnects = new Counter.Child[DisconnectReasons.Count];
-        for (int i = 0; i < _disconnects.Length; i++) _disconnects[i] = disconnects.WithLabels(DisconnectReasons.ToLabel((DisconnectReason)i));
+        _disconnects = new Counter.Child[ClientDisconnectReasons.Count];
+        for (int i = 0; i < _disconnects.Length; i++) _disconnects[i] = disconnects.WithLabels(ClientDisconnectReasons.ToLabel((ClientDisconnectReason)i));
         Counter bytes = factory.CreateCounter("gateway_egress_bytes_total", "Bytes written to clients (after compression), by compression.", ["compression"]);
         _bytes = [bytes.WithLabels(TransportCompressions.NoneName), bytes.WithLabels(TransportCompressions.ZlibStreamValue), bytes.WithLabels(TransportCompressions.ZstdStreamValue),
             bytes.WithLabels("zlib-payload")];
@@ -55,10 +56,10 @@ internal sealed class EgressMetrics
     public Gauge Sessions { get; }
 
     /// <summary>Disconnects counted for a reason.</summary>
-    public double DisconnectCount(DisconnectReason reason) => _disconnects[(int)reason].Value;
+    public double DisconnectCount(ClientDisconnectReason reason) => _disconnects[(int)reason].Value;
 
     /// <summary>Counts one disconnect.</summary>
-    public void Disconnected(DisconnectReason reason) => _disconnects[(int)reason].Inc();
+    public void Disconnected(ClientDisconnectReason reason) => _disconnects[(int)reason].Inc();
 
     /// <summary>The bytes counter for a client's output mode.</summary>
     public Counter.Child BytesFor(TransportCompression transport, bool payloadCompression) => transport switch
@@ -80,7 +81,13 @@ internal sealed class EgressMetrics
     /// <summary>Counts a command dropped because the shard limiter was full.</summary>
     public void CommandDropped(int op)
     {
-        int index = op switch { 3 => 0, 4 => 1, 8 => 2, _ => 3 };
+        int index = (GatewayOpcode)op switch
+        {
+            GatewayOpcode.PresenceUpdate => 0,
+            GatewayOpcode.VoiceStateUpdate => 1,
+            GatewayOpcode.RequestGuildMembers => 2,
+            _ => 3,
+        };
         _droppedCommands[index].Inc();
     }
 }

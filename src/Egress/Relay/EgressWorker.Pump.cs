@@ -31,8 +31,8 @@ internal sealed partial class EgressWorker
             // it, a client over the limit is cut rather than let it make anyone wait.
             if (client.Hold is null)
             {
-                if (reader.IsOverrun(reader.Position + 1)) return Cut(client, reader, DisconnectReason.Overrun);
-                if (reader.Lag > _backpressure) return Cut(client, reader, DisconnectReason.Backpressure);
+                if (reader.IsOverrun(reader.Position + 1)) return Cut(client, reader, ClientDisconnectReason.Overrun);
+                if (reader.Lag > _backpressure) return Cut(client, reader, ClientDisconnectReason.Backpressure);
             }
 
             return PumpResult.Parked;
@@ -59,7 +59,7 @@ internal sealed partial class EgressWorker
             return PumpResult.Idle;
         }
 
-        if (status == RingReadStatus.Overrun) return Cut(client, reader, DisconnectReason.Overrun);
+        if (status == RingReadStatus.Overrun) return Cut(client, reader, ClientDisconnectReason.Overrun);
 
         RingBuffer<PayloadSlot<EventMeta>> ring = client.Ring!;
         long done = first - 1;
@@ -88,7 +88,7 @@ internal sealed partial class EgressWorker
             client.Hold?.Advance(done);
         }
 
-        if (overrun) return Cut(client, reader, DisconnectReason.Overrun);
+        if (overrun) return Cut(client, reader, ClientDisconnectReason.Overrun);
         if (output.IsFaulted) return PumpResult.Removed;
         if (session.Map.AnchorCount > 32) session.Map.Prune(ring.OldestAvailable - 1);
         if (client.Hold is not null && reader.Lag <= _backpressure / 2) client.ReleaseHold();
@@ -184,9 +184,9 @@ internal sealed partial class EgressWorker
         }
     }
 
-    private PumpResult Cut(ClientConnection client, RingReader reader, DisconnectReason reason)
+    private PumpResult Cut(ClientConnection client, RingReader reader, ClientDisconnectReason reason)
     {
-        if (reason == DisconnectReason.Overrun && client.ResumeTarget != ClientConnection.NoResume)
+        if (reason == ClientDisconnectReason.Overrun && client.ResumeTarget != ClientConnection.NoResume)
         {
             // Overrun mid-replay: RESUMED was not sent, so the session cannot continue; op 9 false, then close.
             client.FailReplay();
@@ -194,11 +194,11 @@ internal sealed partial class EgressWorker
         }
 
         // Resumable only while the ring still holds the next event the client needs.
-        bool keep = reason == DisconnectReason.Backpressure && !reader.IsOverrun(reader.Position + 1);
-        string text = reason == DisconnectReason.Backpressure
+        bool keep = reason == ClientDisconnectReason.Backpressure && !reader.IsOverrun(reader.Position + 1);
+        string text = reason == ClientDisconnectReason.Backpressure
             ? $"client fell {reader.Lag} events behind"
             : "client fell too far behind: events it had not received were overwritten";
-        client.Close(4000, text, reason, keep);
+        client.Close(GatewayCloseCode.UnknownError, text, reason, keep);
         return PumpResult.Removed;
     }
 

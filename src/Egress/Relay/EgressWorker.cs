@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using GatewayProxy.Egress.Server;
 using System.Collections.Concurrent;
 using GatewayProxy.Egress.Buffers;
@@ -180,7 +181,7 @@ internal sealed partial class EgressWorker : IAsyncDisposable
             {
                 // A bug with one client's data must not stall the others: cut that client, keep relaying.
                 EgressLog.WorkerFailed(_logger, e, Index);
-                client.Close(4000, "unknown error: the proxy failed to relay an event", Metrics.DisconnectReason.Overrun, keepSession: false);
+                client.Close(GatewayCloseCode.UnknownError, "unknown error: the proxy failed to relay an event", Metrics.ClientDisconnectReason.RelayFailed, keepSession: false);
                 result = PumpResult.Removed;
             }
 

@@ -3,6 +3,8 @@ namespace GatewayProxy.Protocol.Gateway;
 /// <summary>Discord gateway close codes (4000–4014) and the WebSocket codes we send (RFC 6455 §7.4).</summary>
 public enum GatewayCloseCode : ushort
 {
+    /// <summary>No close frame: the connection is already gone.</summary>
+    None = 0,
     /// <summary>RFC 6455: normal closure (ends a Discord session).</summary>
     NormalClosure = 1000,
     /// <summary>RFC 6455: going away (ends a Discord session).</summary>
@@ -19,6 +21,8 @@ public enum GatewayCloseCode : ushort
     MessageTooBig = 1009,
     /// <summary>RFC 6455: unexpected server condition.</summary>
     InternalError = 1011,
+    /// <summary>IANA: service restart (the proxy is shutting down; libraries reconnect).</summary>
+    ServiceRestart = 1012,
     /// <summary>Unknown error; the client should reconnect.</summary>
     UnknownError = 4000,
     /// <summary>An invalid opcode or an invalid payload for an opcode.</summary>

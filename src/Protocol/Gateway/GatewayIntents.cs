@@ -51,6 +51,9 @@ public static class GatewayIntents
     /// <summary>DIRECT_MESSAGE_POLLS.</summary>
     public const long DirectMessagePolls = 1L << 25;
 
+    /// <summary>Every intent bit Discord defines (0–16, 20, 21, 24, 25); any other bit is invalid (close 4013).</summary>
+    public const long All = 0x1FFFFL | AutoModerationConfiguration | AutoModerationExecution | GuildMessagePolls | DirectMessagePolls;
+
     /// <summary>The guild-side intents: what an event known to be in a guild needs (its DM-side alternative does not apply).</summary>
     private const long GuildSide = Guilds | GuildMembers | GuildModeration | GuildExpressions | GuildIntegrations | GuildWebhooks
         | GuildInvites | GuildVoiceStates | GuildPresences | GuildMessages | GuildMessageReactions | GuildMessageTyping

@@ -121,7 +121,7 @@ internal sealed partial class EventGenerator
             Kind.GuildOutage => "GUILD_CREATE",
             _ => "GUILD_UPDATE",
         };
-        var required = Intents.Required(type);
+        var required = IntentGates.Required(type);
         return required == 0 || (intents & required) != 0;
     }
 

@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using System.Text.Json.Nodes;
 using GatewayProxy.Simulator.Gateway;
 
@@ -20,7 +21,7 @@ internal static class GuildViews
     /// </summary>
     public static byte[] GuildCreateBytes(GuildData guild, long intents, int largeThreshold, string botUserId)
     {
-        if (guild.ColdBytes is { } cold && (intents & Intents.GuildPresences) != 0 && guild.MemberCount <= largeThreshold)
+        if (guild.ColdBytes is { } cold && (intents & GatewayIntents.GuildPresences) != 0 && guild.MemberCount <= largeThreshold)
         {
             return cold;
         }
@@ -42,7 +43,7 @@ internal static class GuildViews
 
         var view = new JsonObject();
         var large = guild.MemberCount > largeThreshold;
-        var presences = (intents & Intents.GuildPresences) != 0;
+        var presences = (intents & GatewayIntents.GuildPresences) != 0;
         foreach (var (key, value) in guild.Guild)
         {
             switch (key)

@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -58,7 +59,7 @@ internal static class CommandResponder
             // Guilds of other shards are ignored, as Discord does.
             if (shard.Data.ById.TryGetValue(guildId, out var guild))
             {
-                SendChunks(shard, session, guild, query, limit, presences && (session.Intents & Intents.GuildPresences) != 0, userIds, nonce);
+                SendChunks(shard, session, guild, query, limit, presences && (session.Intents & GatewayIntents.GuildPresences) != 0, userIds, nonce);
             }
         }
 

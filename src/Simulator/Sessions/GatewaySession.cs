@@ -56,7 +56,7 @@ internal sealed class GatewaySession
     /// <summary>True when the session receives this dispatch type.</summary>
     public bool Receives(string type)
     {
-        var required = Gateway.Intents.Required(type);
+        var required = IntentGates.Required(type);
         return required == 0 || (Intents & required) != 0;
     }
 

@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using System.Buffers;
 using GatewayProxy.Simulator.Data;
 
@@ -15,7 +16,7 @@ internal sealed partial class ShardRuntime
         while (prepared.Count < count)
         {
             _scratch.Clear();
-            if (_generator.Next(Gateway.Intents.All, count - prepared.Count, _scratch) == 0)
+            if (_generator.Next(GatewayIntents.All, count - prepared.Count, _scratch) == 0)
             {
                 break;
             }
@@ -23,7 +24,7 @@ internal sealed partial class ShardRuntime
             foreach (var e in _scratch)
             {
                 var data = e.GuildCreate is { } guild
-                    ? GuildViews.GuildCreateBytes(guild, Gateway.Intents.All, 250, _simulator.State.BotUserId)
+                    ? GuildViews.GuildCreateBytes(guild, GatewayIntents.All, 250, _simulator.State.BotUserId)
                     : e.Data;
                 prepared.Add(new PreparedDispatch(e.Type, data));
             }

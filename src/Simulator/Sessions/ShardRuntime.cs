@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using System.Diagnostics;
 using GatewayProxy.Simulator.Data;
 using GatewayProxy.Simulator.Gateway;
@@ -80,7 +81,7 @@ internal sealed partial class ShardRuntime
             }
             else
             {
-                var contentless = e.DataWithoutContent is not null && (session.Intents & Gateway.Intents.MessageContent) == 0;
+                var contentless = e.DataWithoutContent is not null && (session.Intents & GatewayIntents.MessageContent) == 0;
                 SendLocked(session, e.Type, contentless ? e.DataWithoutContent : e.Data);
             }
         }
@@ -102,7 +103,7 @@ internal sealed partial class ShardRuntime
 
         if (!any)
         {
-            intents = Gateway.Intents.All;
+            intents = GatewayIntents.All;
         }
 
         var emitted = 0;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using GatewayProxy.Protocol.Http;
 using GatewayProxy.Simulator.Data;
+using GatewayProxy.Simulator.Gateway;
 
 namespace GatewayProxy.Simulator.Transport;
 
@@ -37,7 +38,7 @@ internal static class RestApi
 
         var authorization = request.GetHeader("Authorization");
         if (authorization is null || !authorization.StartsWith("Bot ", StringComparison.Ordinal)
-            || !Gateway.IdentifyRequest.TokenMatches(authorization, simulator.Options.Token))
+            || !SimulatedIdentify.TokenMatches(authorization, simulator.Options.Token))
         {
             return Error(401, "Unauthorized");
         }

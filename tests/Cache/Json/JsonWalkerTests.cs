@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -131,7 +132,7 @@ public sealed class JsonWalkerTests
         yield return ReadyBuilder.Build(state, shard, "session", "ws://127.0.0.1", 0, 1);
         foreach (GuildData guild in shard.Guilds)
         {
-            yield return GuildViews.GuildCreate(guild, Intents.All, 250, state.BotUserId);
+            yield return GuildViews.GuildCreate(guild, GatewayIntents.All, 250, state.BotUserId);
         }
 
         var generator = new EventGenerator(shard, state.BotUserId);
@@ -139,12 +140,12 @@ public sealed class JsonWalkerTests
         for (int round = 0; round < 300; round++)
         {
             live.Clear();
-            generator.Next(Intents.All, 8, live);
+            generator.Next(GatewayIntents.All, 8, live);
             foreach (LiveEvent ev in live)
             {
                 if (ev.GuildCreate is { } guild)
                 {
-                    yield return GuildViews.GuildCreate(guild, Intents.All, 250, state.BotUserId);
+                    yield return GuildViews.GuildCreate(guild, GatewayIntents.All, 250, state.BotUserId);
                 }
                 else if (JsonNode.Parse(ev.Data) is JsonObject data)
                 {

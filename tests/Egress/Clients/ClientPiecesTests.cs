@@ -29,7 +29,7 @@ public sealed class ClientPiecesTests
     public void Identify_is_parsed_leniently(string d, int shardId, int shardCount, long intents, int largeThreshold, bool compress)
     {
         using JsonDocument document = JsonDocument.Parse(d);
-        Assert.True(IdentifyRequest.TryParse(document.RootElement, out IdentifyRequest? request, out _, out _));
+        Assert.True(ClientIdentify.TryParse(document.RootElement, out ClientIdentify? request, out _, out _));
         Assert.Equal((shardId, shardCount, intents, largeThreshold, compress),
             (request!.ShardId, request.ShardCount, request.Intents, request.LargeThreshold, request.PayloadCompression));
     }
@@ -44,8 +44,8 @@ public sealed class ClientPiecesTests
     public void Bad_identify_says_which_close_code(string d, int code)
     {
         using JsonDocument document = JsonDocument.Parse(d);
-        Assert.False(IdentifyRequest.TryParse(document.RootElement, out _, out ushort closeCode, out string? reason));
-        Assert.Equal(code, closeCode);
+        Assert.False(ClientIdentify.TryParse(document.RootElement, out _, out GatewayCloseCode closeCode, out string? reason));
+        Assert.Equal(code, (int)closeCode);
         Assert.False(string.IsNullOrEmpty(reason));
     }
 
@@ -57,7 +57,7 @@ public sealed class ClientPiecesTests
     [InlineData("abd", "abc", false)]
     [InlineData("ab", "abc", false)]
     public void Tokens_compare_with_or_without_the_bot_prefix(string given, string expected, bool match) =>
-        Assert.Equal(match, IdentifyRequest.TokenMatches(given, expected));
+        Assert.Equal(match, ClientIdentify.TokenMatches(given, expected));
 
     [Fact]
     public void Ready_has_every_key_libraries_read()

@@ -49,9 +49,9 @@ public sealed class ConnectionLimitTests
         Assert.Equal((ushort)4003, await idler.ReceiveCloseAsync(HostileScene.WaitLimit));
         Assert.Contains("not authenticated within 3 s", idler.CloseReceived!.Value.Reason, StringComparison.Ordinal);
         // Counted at teardown, which runs after the close frame went out.
-        await HostileScene.WaitUntilAsync(() => scene.Proxy.DisconnectCount(DisconnectReason.AuthenticationTimeout) >= 1,
-            () => $"authentication-timeout disconnects {scene.Proxy.DisconnectCount(DisconnectReason.AuthenticationTimeout)}, wanted 1");
-        Assert.Equal(1, scene.Proxy.DisconnectCount(DisconnectReason.AuthenticationTimeout));
+        await HostileScene.WaitUntilAsync(() => scene.Proxy.DisconnectCount(ClientDisconnectReason.AuthenticationTimeout) >= 1,
+            () => $"authentication-timeout disconnects {scene.Proxy.DisconnectCount(ClientDisconnectReason.AuthenticationTimeout)}, wanted 1");
+        Assert.Equal(1, scene.Proxy.DisconnectCount(ClientDisconnectReason.AuthenticationTimeout));
 
         // The identified client connected earlier, so its deadline has passed too: it is still served.
         scene.Publish(10);

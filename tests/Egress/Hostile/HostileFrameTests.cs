@@ -82,7 +82,7 @@ public sealed class HostileFrameTests
         Assert.False(string.IsNullOrEmpty(close!.Value.Item2), "a close must say why");
         await scene.AssertGoodClientSawEveryEventAsync();
         await scene.AssertOnlyTheGoodClientIsLeftAsync();
-        DisconnectReason reason = expectedCode == 4002 ? DisconnectReason.DecodeError : DisconnectReason.ProtocolError;
+        ClientDisconnectReason reason = expectedCode == 4002 ? ClientDisconnectReason.DecodeError : ClientDisconnectReason.ProtocolError;
         Assert.Equal(1, scene.Proxy.DisconnectCount(reason));
     }
 

@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using System.Diagnostics;
 using GatewayProxy.Ingress;
 using GatewayProxy.Cache;
@@ -51,7 +52,7 @@ internal sealed class IngressTestKit : IAsyncDisposable
     public static IngressOptions OptionsFor(DiscordSimulator simulator, TransportCompression compression = TransportCompression.ZlibStream, CacheOptions? cache = null) => new()
     {
         Token = simulator.Options.Token,
-        Intents = (uint)GatewayProxy.Simulator.Gateway.Intents.All,
+        Intents = (uint)GatewayIntents.All,
         ApiBaseUrl = simulator.ApiBaseUrl,
         Compression = compression,
         RingSize = 1024,

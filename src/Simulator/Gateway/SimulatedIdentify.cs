@@ -4,13 +4,13 @@ using GatewayProxy.Protocol.Gateway;
 namespace GatewayProxy.Simulator.Gateway;
 
 /// <summary>A validated IDENTIFY: what the session is opened with.</summary>
-internal sealed record IdentifyRequest(int ShardId, int ShardCount, long Intents, int LargeThreshold, bool PayloadCompression)
+internal sealed record SimulatedIdentify(int ShardId, int ShardCount, long Intents, int LargeThreshold, bool PayloadCompression)
 {
     /// <summary>
     /// Validates IDENTIFY's <c>d</c> as Discord does: token (with or without <c>Bot </c>) → 4004, shard → 4010/4011,
     /// intents → 4013/4014. <c>shard</c> may be missing ([0,1]); <c>compress</c> may be any type (only <c>true</c> turns payload compression on).
     /// </summary>
-    public static bool TryParse(JsonElement d, SimulatorOptions options, out IdentifyRequest? request, out GatewayCloseCode error)
+    public static bool TryParse(JsonElement d, SimulatorOptions options, out SimulatedIdentify? request, out GatewayCloseCode error)
     {
         request = null;
         if (d.ValueKind != JsonValueKind.Object)
@@ -50,7 +50,7 @@ internal sealed record IdentifyRequest(int ShardId, int ShardCount, long Intents
             return false;
         }
 
-        if (!d.TryGetProperty("intents", out var intentsElement) || !intentsElement.TryInt64(out var intents) || intents < 0 || (intents & ~Gateway.Intents.All) != 0)
+        if (!d.TryGetProperty("intents", out var intentsElement) || !intentsElement.TryInt64(out var intents) || intents < 0 || (intents & ~GatewayIntents.All) != 0)
         {
             error = GatewayCloseCode.InvalidIntents;
             return false;
@@ -69,7 +69,7 @@ internal sealed record IdentifyRequest(int ShardId, int ShardCount, long Intents
         }
 
         var compress = d.TryGetProperty("compress", out var c) && c.ValueKind == JsonValueKind.True;
-        request = new IdentifyRequest(shardId, shardCount, intents, largeThreshold, compress);
+        request = new SimulatedIdentify(shardId, shardCount, intents, largeThreshold, compress);
         error = 0;
         return true;
     }

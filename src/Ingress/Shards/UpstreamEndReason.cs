@@ -1,7 +1,7 @@
 namespace GatewayProxy.Ingress.Shards;
 
 /// <summary>Why an upstream connection ended; decides between RESUME, re-IDENTIFY and stopping.</summary>
-internal enum DisconnectReason
+internal enum UpstreamEndReason
 {
     /// <summary>Not ended.</summary>
     None,

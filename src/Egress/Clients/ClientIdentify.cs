@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -7,20 +8,14 @@ namespace GatewayProxy.Egress.Clients;
 /// <summary>What a client's IDENTIFY asked for, parsed leniently the way real libraries send it.</summary>
 /// <remarks>Accepted quirks (PROTOCOL.md): a <c>Bot </c> token prefix; <c>shard</c> missing (= [0, 1]); <c>compress</c> as a
 /// bool or a string; <c>large_threshold</c> missing (50) or out of range (clamped); extra keys, any <c>properties</c>.</remarks>
-internal sealed record IdentifyRequest(string Token, int ShardId, int ShardCount, long Intents, int LargeThreshold, bool PayloadCompression,
+internal sealed record ClientIdentify(string Token, int ShardId, int ShardCount, long Intents, int LargeThreshold, bool PayloadCompression,
     bool IntentsGiven = true)
 {
-    /// <summary>GUILD_PRESENCES.</summary>
-    public const long GuildPresencesIntent = 1 << 8;
-
-    /// <summary>GUILD_MEMBERS.</summary>
-    public const long GuildMembersIntent = 1 << 1;
-
     /// <summary>Parses IDENTIFY's <c>d</c>; false with the close code and reason to send.</summary>
-    public static bool TryParse(JsonElement d, out IdentifyRequest? request, out ushort closeCode, out string? reason)
+    public static bool TryParse(JsonElement d, out ClientIdentify? request, out GatewayCloseCode closeCode, out string? reason)
     {
         request = null;
-        closeCode = 4002;
+        closeCode = GatewayCloseCode.DecodeError;
         if (d.ValueKind != JsonValueKind.Object)
         {
             reason = "decode error: IDENTIFY d must be an object";
@@ -29,7 +24,7 @@ internal sealed record IdentifyRequest(string Token, int ShardId, int ShardCount
 
         if (!d.TryGetProperty("token", out JsonElement token) || token.ValueKind != JsonValueKind.String)
         {
-            closeCode = 4004;
+            closeCode = GatewayCloseCode.AuthenticationFailed;
             reason = "authentication failed: IDENTIFY needs a token string";
             return false;
         }
@@ -40,7 +35,7 @@ internal sealed record IdentifyRequest(string Token, int ShardId, int ShardCount
             if (shard.ValueKind != JsonValueKind.Array || shard.GetArrayLength() != 2
                 || !shard[0].TryGetInt32(out shardId) || !shard[1].TryGetInt32(out shardCount))
             {
-                closeCode = 4010;
+                closeCode = GatewayCloseCode.InvalidShard;
                 reason = "invalid shard: IDENTIFY shard must be [shard_id, num_shards]";
                 return false;
             }
@@ -52,7 +47,7 @@ internal sealed record IdentifyRequest(string Token, int ShardId, int ShardCount
         {
             if (intentsValue.ValueKind != JsonValueKind.Number || !intentsValue.TryGetInt64(out intents) || intents < 0)
             {
-                closeCode = 4013;
+                closeCode = GatewayCloseCode.InvalidIntents;
                 reason = "invalid intents: intents must be a non-negative integer";
                 return false;
             }
@@ -68,9 +63,9 @@ internal sealed record IdentifyRequest(string Token, int ShardId, int ShardCount
         // compression already chosen in the URL.
         bool compress = d.TryGetProperty("compress", out JsonElement compressValue) && compressValue.ValueKind == JsonValueKind.True;
 
-        request = new IdentifyRequest(token.GetString()!, shardId, shardCount, intents, largeThreshold, compress, intentsGiven);
+        request = new ClientIdentify(token.GetString()!, shardId, shardCount, intents, largeThreshold, compress, intentsGiven);
         reason = null;
-        closeCode = 0;
+        closeCode = GatewayCloseCode.None;
         return true;
     }
 
