@@ -75,13 +75,13 @@ internal sealed partial class ClientConnection
             await WorkerReleased.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
 
-        ReleaseHold();
         ClientSession? session = Session;
+        session?.Cursor.ReleaseHold();
         if (session is not null)
         {
             // Resumable only when the code says so and the ring still holds the next event.
             bool keep = _keepSession && _closeReason != ClientDisconnectReason.Shutdown
-                && (session.Reader is null || !session.Reader.IsOverrun(session.Reader.Position + 1));
+                && !session.Cursor.CannotContinue;
             ReleaseSession(session, keep);
         }
 
@@ -106,7 +106,7 @@ internal sealed partial class ClientConnection
             }
         }
 
-        if (owned && (!keep || session.Reader is null)) _context.Sessions.End(session);
+        if (owned && (!keep || session.Cursor.Reader is null)) _context.Sessions.End(session);
     }
 
     /// <summary>Lets the close frame reach the peer: complete output (the send loop drains it, then shuts down the send side)

@@ -49,7 +49,7 @@ internal sealed partial class ClientConnection
             return;
         }
 
-        var session = new ClientSession(ClientSession.NewId(), _context.Sessions.NextNumber(), request.Token, feed, default, request.PayloadCompression)
+        var session = new ClientSession(ClientSession.NewId(), _context.Sessions.NextNumber(), request.Token, feed, _context.RouterFor(feed.ShardId), default, request.PayloadCompression)
         {
             // Missing intents (pre-v8 habits) are tolerated: such a client gets everything, as before intents existed.
             Intents = request.IntentsGiven ? IntentFilter.For(request.Intents) : IntentFilter.All,
@@ -104,12 +104,10 @@ internal sealed partial class ClientConnection
                 if (Output.IsFlushPending) await Output.WhenFlushedAsync().WaitAsync(ct).ConfigureAwait(false);
             }
 
-            session.Seq = seq;
-            session.Reader = reader;
-            session.Map.Reset(seq, snapshot.Position);
+            session.Cursor.StartAt(reader, seq, snapshot.Position);
             reader = null;
             ct.ThrowIfCancellationRequested();
-            Attach(session, hold, resumeTarget: NoResume);
+            Attach(session, hold, resumeTarget: RelayCursor.NoResume);
             hold = null;
         }
         catch (OperationCanceledException)

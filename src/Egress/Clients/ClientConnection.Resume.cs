@@ -64,7 +64,7 @@ internal sealed partial class ClientConnection
             Session = session;
             RingBuffer<PayloadSlot<EventMeta>> ring = session.Feed.Ring;
             SnapshotHold? hold = null;
-            bool ok = session.Map.TryGetRingPosition(seq, session.Seq, out long position);
+            bool ok = session.Cursor.Map.TryGetRingPosition(seq, session.Cursor.Seq, out long position);
             if (ok)
             {
                 hold = SnapshotHold.TryCreate(ring, position, _context.Options.SnapshotHold);
@@ -81,10 +81,7 @@ internal sealed partial class ClientConnection
                 return;
             }
 
-            session.Reader?.Dispose();
-            session.Reader = ring.AddReader(position);
-            session.Seq = seq;
-            session.Map.TruncateAfter(seq);
+            session.Cursor.ResumeAt(ring.AddReader(position), seq);
             if (session.PayloadCompression && Output.Transport == Protocol.Compression.TransportCompression.None)
             {
                 Output.EnablePayloadCompression(_context.Options.PayloadCompressionThreshold, _context.Metrics.BytesFor(Output.Transport, payloadCompression: true));

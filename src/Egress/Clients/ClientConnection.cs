@@ -70,24 +70,6 @@ internal sealed partial class ClientConnection
     /// <summary>The session, once IDENTIFY or RESUME succeeded.</summary>
     public ClientSession? Session { get; private set; }
 
-    /// <summary>The session's ring (relay state, owned by the worker while attached).</summary>
-    public RingBuffer<PayloadSlot<EventMeta>>? Ring { get; private set; }
-
-    /// <summary>The shard's soundboard reply router.</summary>
-    public SoundboardRouter? Router { get; private set; }
-
-    /// <summary>Producer hold while catching up after the burst or a RESUME (relay state).</summary>
-    public SnapshotHold? Hold { get; private set; }
-
-    /// <summary>During a RESUME replay, the ring position after which RESUMED is sent; <see cref="NoResume"/> otherwise (relay state).</summary>
-    public long ResumeTarget { get; set; } = NoResume;
-
-    /// <summary><see cref="ResumeTarget"/> when no RESUMED is due (ring positions start at -1, so not -1).</summary>
-    public const long NoResume = long.MinValue;
-
-    /// <summary>The worker's index for this client's ring (worker-owned).</summary>
-    public int RingSlot { get; set; }
-
     /// <summary>The shard id (metrics), -1 before IDENTIFY/RESUME.</summary>
     public int ShardId => Session?.Feed.ShardId ?? -1;
 
@@ -101,7 +83,7 @@ internal sealed partial class ClientConnection
     public Task WorkerReleased => _workerReleased.Task;
 
     /// <summary>The client's current lag in events (0 when not relaying).</summary>
-    public long Lag => _state == ConnectionState.Live ? Session?.Reader?.Lag ?? 0 : 0;
+    public long Lag => _state == ConnectionState.Live ? Session?.Cursor.Reader?.Lag ?? 0 : 0;
 
     /// <summary>Runs the connection to its end (the caller disposes the transport afterwards).</summary>
     public async Task RunAsync()
@@ -148,20 +130,9 @@ internal sealed partial class ClientConnection
     /// <summary>Called by the worker when it dropped this client.</summary>
     public void OnWorkerReleased() => _workerReleased.TrySetResult();
 
-    /// <summary>Releases the producer hold (worker-owned while attached).</summary>
-    public void ReleaseHold()
-    {
-        SnapshotHold? hold = Hold;
-        Hold = null;
-        hold?.Release();
-    }
-
     private void Attach(ClientSession session, SnapshotHold? hold, long resumeTarget)
     {
-        Ring = session.Feed.Ring;
-        Router = _context.RouterFor(session.Feed.ShardId);
-        Hold = hold;
-        ResumeTarget = resumeTarget;
+        session.Cursor.Begin(hold, resumeTarget);
         Volatile.Write(ref _lastHeartbeat, Environment.TickCount64);
         Volatile.Write(ref _heartbeatEnforced, true);
         EgressWorker worker = _context.PickWorker();

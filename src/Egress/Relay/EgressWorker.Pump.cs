@@ -20,16 +20,17 @@ internal sealed partial class EgressWorker
     {
         ClientOutput output = client.Output;
         ClientSession session = client.Session!;
-        RingReader reader = session.Reader!;
+        RelayCursor cursor = session.Cursor;
+        RingReader reader = cursor.Reader!;
         if (output.IsClosed || client.IsCloseRequested) return PumpResult.Removed;
 
-        if (client.Hold is { } expired && now - expired.Deadline >= 0) client.ReleaseHold();
+        if (cursor.Hold is { } expired && now - expired.Deadline >= 0) cursor.ReleaseHold();
 
         if (output.IsFlushPending)
         {
             // The socket is the bottleneck. While the snapshot hold lasts the producer cannot overrun the client; after
             // it, a client over the limit is cut rather than let it make anyone wait.
-            if (client.Hold is null)
+            if (cursor.Hold is null)
             {
                 if (reader.IsOverrun(reader.Position + 1)) return Cut(client, reader, ClientDisconnectReason.Overrun);
                 if (reader.Lag > _backpressure) return Cut(client, reader, ClientDisconnectReason.Backpressure);
@@ -39,10 +40,10 @@ internal sealed partial class EgressWorker
         }
 
         int max = MaxBatch;
-        if (client.ResumeTarget != ClientConnection.NoResume)
+        if (cursor.IsReplaying)
         {
             // Replay exactly the missed events, then RESUMED, then live events.
-            long remaining = client.ResumeTarget - reader.Position;
+            long remaining = cursor.ResumeTarget - reader.Position;
             if (remaining <= 0)
             {
                 WriteResumed(client, session);
@@ -55,13 +56,13 @@ internal sealed partial class EgressWorker
         RingReadStatus status = reader.Poll(max, out long first, out long last);
         if (status == RingReadStatus.Empty)
         {
-            if (client.Hold is not null) client.ReleaseHold();
+            cursor.ReleaseHold();
             return PumpResult.Idle;
         }
 
         if (status == RingReadStatus.Overrun) return Cut(client, reader, ClientDisconnectReason.Overrun);
 
-        RingBuffer<PayloadSlot<EventMeta>> ring = client.Ring!;
+        RingBuffer<PayloadSlot<EventMeta>> ring = cursor.Ring;
         long done = first - 1;
         bool overrun = false;
         lock (output.SyncRoot)
@@ -85,14 +86,14 @@ internal sealed partial class EgressWorker
         if (done >= first)
         {
             reader.Advance(done);
-            client.Hold?.Advance(done);
+            cursor.Hold?.Advance(done);
         }
 
         if (overrun) return Cut(client, reader, ClientDisconnectReason.Overrun);
         if (output.IsFaulted) return PumpResult.Removed;
-        if (session.Map.AnchorCount > 32) session.Map.Prune(ring.OldestAvailable - 1);
-        if (client.Hold is not null && reader.Lag <= _backpressure / 2) client.ReleaseHold();
-        if (client.ResumeTarget != ClientConnection.NoResume && reader.Position >= client.ResumeTarget) WriteResumed(client, session);
+        if (cursor.Map.AnchorCount > 32) cursor.Map.Prune(ring.OldestAvailable - 1);
+        if (cursor.Hold is not null && reader.Lag <= _backpressure / 2) cursor.ReleaseHold();
+        if (cursor.IsReplaying && reader.Position >= cursor.ResumeTarget) WriteResumed(client, session);
         return last - first + 1 >= max || reader.Lag > 0 ? PumpResult.More : PumpResult.Idle;
     }
 
@@ -110,7 +111,7 @@ internal sealed partial class EgressWorker
         {
             // Decide on validated metadata only: the decision is remembered for every client of the shard.
             if (!reader.Validate(seq)) return false;
-            if (client.Router!.Resolve(seq, meta.GuildId) != session.Number) return true;
+            if (session.Cursor.Router.Resolve(seq, meta.GuildId) != session.Number) return true;
         }
 
         if ((uint)envelope.SeqStart > (uint)payload.Length || (uint)envelope.SeqLength > (uint)(payload.Length - envelope.SeqStart) || envelope.SeqLength == 0)
@@ -121,10 +122,9 @@ internal sealed partial class EgressWorker
             return true;
         }
 
-        long clientSeq = session.Seq + 1;
+        long clientSeq = session.Cursor.Seq + 1;
         if (!client.Output.TryWriteSplicedLocked(reader, seq, payload, in envelope, clientSeq, _splice, _encode)) return false;
-        session.Seq = clientSeq;
-        session.Map.Record(clientSeq, seq);
+        session.Cursor.Sent(clientSeq, seq);
         return true;
     }
 
@@ -156,14 +156,13 @@ internal sealed partial class EgressWorker
             return true;
         }
 
-        long clientSeq = session.Seq + 1;
+        long clientSeq = session.Cursor.Seq + 1;
         // Splice into whichever scratch does not hold the source (unknown nonces keep the proxy's: better than none).
         PooledBufferWriter target = rewritten ? _restore : _splice;
         target.Reset();
         SequenceSplice.Write(target, restored, in envelope, clientSeq);
         client.Output.TryWriteMessageLocked(target.WrittenSpan, _encode);
-        session.Seq = clientSeq;
-        session.Map.Record(clientSeq, seq);
+        session.Cursor.Sent(clientSeq, seq);
         return true;
     }
 
@@ -172,21 +171,18 @@ internal sealed partial class EgressWorker
         ClientOutput output = client.Output;
         lock (output.SyncRoot)
         {
-            long seq = session.Seq + 1;
+            long seq = session.Cursor.Seq + 1;
             _restore.Reset();
             GatewayPayloads.WriteResumed(_restore, seq);
             output.TryWriteMessageLocked(_restore.WrittenSpan, _encode);
             output.CommitLocked();
-            session.Seq = seq;
-            // RESUMED is not a ring event: a RESUME from its seq restarts after the replay's end.
-            session.Map.Record(seq, client.ResumeTarget);
-            client.ResumeTarget = ClientConnection.NoResume;
+            session.Cursor.Resumed(seq);
         }
     }
 
     private PumpResult Cut(ClientConnection client, RingReader reader, ClientDisconnectReason reason)
     {
-        if (reason == ClientDisconnectReason.Overrun && client.ResumeTarget != ClientConnection.NoResume)
+        if (reason == ClientDisconnectReason.Overrun && client.Session!.Cursor.IsReplaying)
         {
             // Overrun mid-replay: RESUMED was not sent, so the session cannot continue; op 9 false, then close.
             client.FailReplay();

@@ -133,7 +133,8 @@ internal sealed partial class EgressWorker : IAsyncDisposable
             ClientConnection client = command.Client;
             if (command.Attach)
             {
-                client.RingSlot = GetRingSlot(client.Ring!);
+                RelayCursor cursor = client.Session!.Cursor;
+                cursor.RingSlot = GetRingSlot(cursor.Ring);
                 _clients.Add(client);
                 continue;
             }
@@ -205,13 +206,14 @@ internal sealed partial class EgressWorker : IAsyncDisposable
         for (int i = 0; i < _clients.Count; i++)
         {
             ClientConnection client = _clients[i];
-            RingReader? reader = client.Session?.Reader;
+            RelayCursor? cursor = client.Session?.Cursor;
+            RingReader? reader = cursor?.Reader;
             if (reader is null) continue;
             // A parked client needs attention only once it is over the backpressure limit.
             long after = client.Output.IsFlushPending
-                ? (client.Hold is null ? reader.Position + _backpressure : long.MaxValue)
+                ? (cursor!.Hold is null ? reader.Position + _backpressure : long.MaxValue)
                 : reader.Position;
-            RingEntry entry = _rings[client.RingSlot];
+            RingEntry entry = _rings[cursor!.RingSlot];
             if (after < entry.Min) entry.Min = after;
         }
 

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using GatewayProxy.Egress.Clients;
+using GatewayProxy.Egress.Relay;
+using GatewayProxy.Egress.Routing;
 using GatewayProxy.Protocol.Gateway;
 using GatewayProxy.Cache;
 using GatewayProxy.Ring;
@@ -17,8 +19,9 @@ namespace GatewayProxy.Egress.Sessions;
 /// </remarks>
 internal sealed class ClientSession
 {
-    public ClientSession(string id, long number, string token, IShardFeed feed, GuildCreateOptions guildOptions, bool payloadCompression)
+    public ClientSession(string id, long number, string token, IShardFeed feed, SoundboardRouter router, GuildCreateOptions guildOptions, bool payloadCompression)
     {
+        Cursor = new RelayCursor(feed.Ring, router);
         Id = id;
         Number = number;
         Token = token;
@@ -59,14 +62,8 @@ internal sealed class ClientSession
     /// <summary>Guards attach/detach.</summary>
     public Lock SyncRoot { get; } = new();
 
-    /// <summary>The last client seq sent.</summary>
-    public long Seq { get; set; }
-
-    /// <summary>The ring reader (null before the snapshot).</summary>
-    public RingReader? Reader { get; set; }
-
-    /// <summary>Client seq → ring position, for RESUME.</summary>
-    public SequenceMap Map { get; } = new();
+    /// <summary>Where the session stands in the ring: reader, client seq and its map, hold, RESUME target.</summary>
+    public RelayCursor Cursor { get; }
 
     /// <summary>Outstanding op 8 requests.</summary>
     public NonceTable Nonces { get; } = new();
