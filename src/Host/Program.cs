@@ -23,7 +23,7 @@ public static class Program
             return 0;
         }
 
-        // Off (null) unless GATEWAYPROXY_ALLOC_SAMPLE names a file: see perf/README.md, "Allocation per event (session 5)".
+        // Off (null) unless GATEWAYPROXY_ALLOC_SAMPLE names a file: see perf/README.md, "Allocation per event".
         using Diagnostics.AllocationSampler? sampler = Diagnostics.AllocationSampler.StartFromEnvironment(Environment.GetEnvironmentVariable);
         using var stop = new CancellationTokenSource();
         using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });

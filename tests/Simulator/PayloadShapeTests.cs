@@ -4,7 +4,7 @@ using Xunit;
 
 namespace GatewayProxy.Tests.Simulator;
 
-/// <summary>READY and GUILD_CREATE carry every field PROTOCOL.md lists, in Discord's wire shape (t, s, op, d; compact).</summary>
+/// <summary>READY and GUILD_CREATE carry every field docs/architecture.md "Gateway facts" lists, in Discord's wire shape (t, s, op, d; compact).</summary>
 public sealed class PayloadShapeTests
 {
     [Fact]

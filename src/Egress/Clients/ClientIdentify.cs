@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace GatewayProxy.Egress.Clients;
 
 /// <summary>What a client's IDENTIFY asked for, parsed leniently the way real libraries send it.</summary>
-/// <remarks>Accepted quirks (PROTOCOL.md): a <c>Bot </c> token prefix; <c>shard</c> missing (= [0, 1]); <c>compress</c> as a
+/// <remarks>Accepted quirks (docs/architecture.md, "Gateway facts"): a <c>Bot </c> token prefix; <c>shard</c> missing (= [0, 1]); <c>compress</c> as a
 /// bool or a string; <c>large_threshold</c> missing (50) or out of range (clamped); extra keys, any <c>properties</c>.</remarks>
 internal sealed record ClientIdentify(string Token, int ShardId, int ShardCount, long Intents, int LargeThreshold, bool PayloadCompression,
     bool IntentsGiven = true)

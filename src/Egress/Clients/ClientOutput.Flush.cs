@@ -51,7 +51,7 @@ internal sealed partial class ClientOutput
         {
             // Any failure of a flush means this client's transport is dead; nothing else. The completion callback runs
             // on the thread pool, where an escaping exception ends the whole process: the socket's send loop fails the
-            // flush with a SocketException (EPIPE, ECONNRESET: not an IOException), which the soak run hit.
+            // flush with a SocketException (EPIPE, ECONNRESET: not an IOException) when the peer vanished mid-send.
             _faulted = true;
         }
     }

@@ -2,7 +2,7 @@ using Prometheus;
 
 namespace GatewayProxy.Ingress.Metrics;
 
-/// <summary>The upstream metric families (names from DESIGN.md, compatible with the reference implementation's dashboards).</summary>
+/// <summary>The upstream metric families (names in docs/operations.md "Metrics", compatible with the reference implementation's dashboards).</summary>
 public sealed class IngressMetrics
 {
     /// <summary>Creates (or reuses) the families in <paramref name="registry"/> (the process default when null).</summary>

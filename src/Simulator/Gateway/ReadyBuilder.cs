@@ -3,7 +3,7 @@ using GatewayProxy.Simulator.Data;
 
 namespace GatewayProxy.Simulator.Gateway;
 
-/// <summary>Builds READY's <c>d</c> with every field of PROTOCOL.md (and the ones real traffic adds that libraries read).</summary>
+/// <summary>Builds READY's <c>d</c> with every field Discord's READY carries (docs/architecture.md, "Gateway facts"; plus the ones real traffic adds that libraries read).</summary>
 internal static class ReadyBuilder
 {
     /// <summary>READY for a new session on a shard.</summary>
