@@ -161,7 +161,7 @@ public sealed partial class ProxyServer
     }
 
     /// <summary>Checks the upgrade and the gateway query, answering 101 or an error that says why.</summary>
-    private bool TryAcceptUpgrade(IDuplexPipe transport, HttpRequest request, out TransportCompression compression)
+    private static bool TryAcceptUpgrade(IDuplexPipe transport, HttpRequest request, out TransportCompression compression)
     {
         compression = TransportCompression.None;
         if (!WebSocketHandshake.TryValidateUpgrade(request, out int status, out string? reason))

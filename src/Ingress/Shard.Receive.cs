@@ -82,7 +82,7 @@ public sealed partial class Shard
     {
         public bool ShouldStop => ctx.IsEnded && !shard._stopping;
 
-        public bool OnControlFrame(WebSocketOpcode opcode, ReadOnlySpan<byte> payload) => shard.HandleControlFrame(ctx, opcode, payload);
+        public bool OnControlFrame(WebSocketOpcode opcode, ReadOnlySpan<byte> payload) => Shard.HandleControlFrame(ctx, opcode, payload);
 
         public void OnProtocolError(string detail, ushort closeCode) =>
             ctx.End(new ConnectionEnd(UpstreamEndReason.ProtocolError, 0, detail), closeCode);

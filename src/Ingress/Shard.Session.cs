@@ -15,7 +15,7 @@ public sealed partial class Shard
 {
     /// <summary>A control frame (close, ping, pong); true when it ends the connection.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool HandleControlFrame(ConnectionContext ctx, WebSocketOpcode opcode, ReadOnlySpan<byte> payload)
+    private static bool HandleControlFrame(ConnectionContext ctx, WebSocketOpcode opcode, ReadOnlySpan<byte> payload)
     {
         switch (opcode)
         {

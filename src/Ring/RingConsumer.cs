@@ -54,6 +54,7 @@ public abstract class RingConsumer : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         OnLeave();
         _waiter.TryAbort();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>Detaches from the ring (gating readers stop holding the producer).</summary>

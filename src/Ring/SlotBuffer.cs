@@ -104,7 +104,7 @@ public sealed class SlotBuffer : IBufferWriter<byte>
     {
         long wanted = Math.Max((long)_count + need, Math.Max(2L * Capacity, 256));
         int size = (int)Math.Min(wanted, Array.MaxLength);
-        if (size - _count < need) throw new OutOfMemoryException("SlotBuffer cannot grow past Array.MaxLength.");
+        if (size - _count < need) throw new InsufficientMemoryException("SlotBuffer cannot grow past Array.MaxLength.");
         byte[] bigger = ArrayPool<byte>.Shared.Rent(size);
         WrittenSpan.CopyTo(bigger);
         byte[]? old = _overflow;

@@ -17,7 +17,7 @@ internal sealed class EgressMetrics
 
     public EgressMetrics(CollectorRegistry registry)
     {
-        IMetricFactory factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        MetricFactory factory = Prometheus.Metrics.WithCustomRegistry(registry);
         _clients = factory.CreateGauge("gateway_clients", "Connected clients per shard (sessions with a live socket).", ["shard"]);
         _lag = factory.CreateGauge("gateway_client_lag", "Largest number of events a client of the shard is behind.", ["shard"]);
         _occupancy = factory.CreateGauge("gateway_ring_occupancy",

@@ -180,7 +180,7 @@ internal sealed partial class EgressWorker
         }
     }
 
-    private PumpResult Cut(ClientConnection client, RingReader reader, ClientDisconnectReason reason)
+    private static PumpResult Cut(ClientConnection client, RingReader reader, ClientDisconnectReason reason)
     {
         if (reason == ClientDisconnectReason.Overrun && client.Session!.Cursor.IsReplaying)
         {

@@ -12,7 +12,7 @@ internal static class RuntimeMetrics
     /// <summary>Adds the gauges to <paramref name="registry"/> and refreshes them before every collection.</summary>
     public static void Register(CollectorRegistry registry)
     {
-        IMetricFactory factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        MetricFactory factory = Prometheus.Metrics.WithCustomRegistry(registry);
         Gauge allocated = factory.CreateGauge("gateway_process_allocated_bytes", "Bytes allocated on the managed heap since the process started (GC.GetTotalAllocatedBytes).");
         Gauge collections = factory.CreateGauge("gateway_gc_collections", "Garbage collections since the process started, by generation.", ["generation"]);
         Gauge heap = factory.CreateGauge("gateway_process_heap_bytes", "Bytes on the managed heap now (GC.GetTotalMemory without a collection: live objects plus garbage not yet collected).");

@@ -9,7 +9,7 @@ public sealed class IngressMetrics
     public IngressMetrics(CollectorRegistry? registry)
     {
         Registry = registry ?? Prometheus.Metrics.DefaultRegistry;
-        IMetricFactory factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        MetricFactory factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         Events = factory.CreateCounter("gateway_shard_events", "Dispatches received from Discord, by shard and event type.", ["shard", "event_type"]);
         Latency = factory.CreateGauge("gateway_shard_latency", "Last heartbeat round trip to Discord, in milliseconds.", ["shard"]);
         LatencySeconds = factory.CreateHistogram("gateway_shard_latency_seconds", "Heartbeat round trips to Discord, in seconds.", new HistogramConfiguration

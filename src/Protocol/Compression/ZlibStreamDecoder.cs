@@ -29,7 +29,7 @@ public sealed class ZlibStreamDecoder : IMessageDecoder
     public string? Error { get; private set; }
 
     /// <summary>Bytes of native decompressor memory this context holds (for metrics).</summary>
-    public long NativeMemoryEstimate => ZlibNative.InflateMemoryEstimate;
+    public static long NativeMemoryEstimate => ZlibNative.InflateMemoryEstimate;
 
     /// <summary>The zlib sync-flush marker that ends every zlib-stream payload.</summary>
     public static ReadOnlySpan<byte> SyncFlushSuffix => [0x00, 0x00, 0xFF, 0xFF];

@@ -43,7 +43,7 @@ public static class TestMessages
         Arb.From(Gen.Choose(1, 8).SelectMany(n => Spec.ArrayOf(n)));
 
     /// <summary>A single message.</summary>
-    public static Arbitrary<MessageSpec> Single { get; } = Arb.From(Spec);
+    public static Arbitrary<MessageSpec> OneMessage { get; } = Arb.From(Spec);
 
     /// <summary>Builds exactly <paramref name="size"/> bytes of the given kind from <paramref name="seed"/>.</summary>
     public static byte[] Build(MessageKind kind, int size, int seed)

@@ -12,7 +12,7 @@ public class ZlibPayloadTests
 {
     [Property(MaxTest = 1000)]
     public Property Payload_compression_round_trips_as_one_complete_zlib_stream() =>
-        Prop.ForAll(TestMessages.Single, Arb.From(Gen.Elements(1, 6, 9)), (spec, level) =>
+        Prop.ForAll(TestMessages.OneMessage, Arb.From(Gen.Elements(1, 6, 9)), (spec, level) =>
         {
             byte[] payload = spec.Build();
             var compressed = new ArrayBufferWriter<byte>();
@@ -27,7 +27,7 @@ public class ZlibPayloadTests
 
     [Property(MaxTest = 200)]
     public Property Payload_compression_interoperates_with_ZLibStream_both_ways() =>
-        Prop.ForAll(TestMessages.Single, spec =>
+        Prop.ForAll(TestMessages.OneMessage, spec =>
         {
             byte[] payload = spec.Build();
 

@@ -61,7 +61,7 @@ public class ZlibStreamTests
 
     [Property(MaxTest = 200)]
     public Property Zlib_payload_split_across_two_websocket_messages_needs_more_data_then_completes() =>
-        Prop.ForAll(TestMessages.Single, Arb.From(Gen.Choose(0, int.MaxValue)), (spec, cutSeed) =>
+        Prop.ForAll(TestMessages.OneMessage, Arb.From(Gen.Choose(0, int.MaxValue)), (spec, cutSeed) =>
         {
             byte[] first = [.. "{\"t\":null,\"s\":null,\"op\":10,\"d\":{\"heartbeat_interval\":41250}}"u8];
             byte[] second = spec.Build();
