@@ -188,10 +188,11 @@ public sealed partial class ProxyServer
             return false;
         }
 
+        // v9 clients get the v10 payloads the proxy relays (docs/configuration.md, "Gateway versions").
         string? version = request.GetQueryValue("v");
-        if (version is not null && version != "10")
+        if (version is not null && version is not ("10" or "9"))
         {
-            WriteText(transport.Output, 400, $"gateway version v={version} is not supported; this proxy speaks v=10");
+            WriteText(transport.Output, 400, $"gateway version v={version} is not supported; this proxy serves v=9 and v=10");
             return false;
         }
 

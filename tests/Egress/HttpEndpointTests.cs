@@ -11,7 +11,8 @@ public sealed class HttpEndpointTests
 {
     [Theory]
     [InlineData("/?v=10&encoding=etf", "etf encoding is not supported; connect with encoding=json")]
-    [InlineData("/?v=9&encoding=json", "v=9 is not supported")]
+    [InlineData("/?v=8&encoding=json", "gateway version v=8 is not supported; this proxy serves v=9 and v=10")]
+    [InlineData("/?v=11", "v=11 is not supported; this proxy serves v=9 and v=10")]
     [InlineData("/?v=10&encoding=json&compress=gzip", "compress=gzip is not supported")]
     public async Task Unsupported_gateway_parameters_are_refused_at_the_upgrade_with_400_and_why(string pathAndQuery, string bodyPart)
     {

@@ -1,4 +1,5 @@
 using Xunit;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using GatewayProxy.Host;
 using GatewayProxy.Host.Configuration;
@@ -90,9 +91,10 @@ internal sealed class ProxyFixture : IAsyncDisposable
         ConnectIdentifiedAsync(via ?? ProxyUrl, Token, shard, ShardCount, compression, intents, extra);
 
     /// <summary>Connects to the proxy at <paramref name="proxyUrl"/>, identifies for <paramref name="shard"/> and reads READY and every guild answer.</summary>
-    public static async Task<ProxyClient> ConnectIdentifiedAsync(Uri proxyUrl, string token, int shard, int shardCount, TransportCompression compression = TransportCompression.None, long intents = SimulatorClients.AllUsefulIntents, string extra = "")
+    public static async Task<ProxyClient> ConnectIdentifiedAsync(Uri proxyUrl, string token, int shard, int shardCount, TransportCompression compression = TransportCompression.None, long intents = SimulatorClients.AllUsefulIntents, string extra = "",
+        string? pathAndQuery = null, X509Certificate2? trustedCertificate = null)
     {
-        RawGatewayClient client = await RawGatewayClient.ConnectAsync(proxyUrl, compression);
+        RawGatewayClient client = await RawGatewayClient.ConnectAsync(proxyUrl, compression, trustedCertificate, pathAndQuery);
         try
         {
             GatewayMessage hello = await client.ReceiveAsync(WaitLimit);
