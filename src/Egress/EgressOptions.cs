@@ -78,6 +78,10 @@ public sealed class EgressOptions
     /// before the upgrade), so a peer without the token cannot hold sockets open by heartbeating.</summary>
     public TimeSpan UnauthenticatedTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long HELLO waits after the 101 response was sent on its own, so that a library which reads the 101 and
+    /// drops whatever came with it still gets HELLO in a later read; zero sends HELLO at once (still in a send of its own).</summary>
+    public TimeSpan HelloDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Checks the options; throws naming the first bad one.</summary>
     public void Validate()
     {
@@ -98,6 +102,7 @@ public sealed class EgressOptions
         if (SessionTtl < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(SessionTtl), SessionTtl, "must not be negative");
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnectionsPerIp, 1);
         if (UnauthenticatedTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(UnauthenticatedTimeout), UnauthenticatedTimeout, "must be positive");
+        if (HelloDelay < TimeSpan.Zero || HelloDelay > TimeSpan.FromSeconds(5)) throw new ArgumentOutOfRangeException(nameof(HelloDelay), HelloDelay, "must be 0 to 5 s");
         if (HandshakeTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(HandshakeTimeout), HandshakeTimeout, "must be positive");
         if (ValidateToken && string.IsNullOrWhiteSpace(Token)) throw new ArgumentException("Token is required when ValidateToken is on.", nameof(Token));
     }

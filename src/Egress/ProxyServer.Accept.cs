@@ -127,8 +127,36 @@ public sealed partial class ProxyServer
             return;
         }
 
+        if (!await SendUpgradeAloneAsync(transport).ConfigureAwait(false))
+        {
+            await CloseTransportAsync(transport).ConfigureAwait(false);
+            return;
+        }
+
         var client = new ClientConnection(_context, transport, compression, acceptedAt);
         await client.RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Sends the 101 on its own and waits <see cref="EgressOptions.HelloDelay"/> before HELLO may follow; false when the
+    /// peer is gone or the server stops meanwhile.</summary>
+    /// <remarks>Some libraries read the 101 and drop whatever else came in the same read, so they never see a HELLO that
+    /// arrived with it. A send of its own is not enough: a reader woken a moment late still finds both bytes in one read
+    /// (a .NET client did, 199 times in 200, on loopback), so HELLO also waits a little
+    /// (docs/configuration.md, "The upgrade").</remarks>
+    private async Task<bool> SendUpgradeAloneAsync(IDuplexPipe transport)
+    {
+        try
+        {
+            FlushResult flushed = await transport.Output.FlushAsync(_stop.Token).ConfigureAwait(false);
+            if (flushed.IsCompleted || flushed.IsCanceled) return false;
+            TimeSpan delay = _context.Options.HelloDelay;
+            if (delay > TimeSpan.Zero) await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Reads one HTTP request; null (after answering an invalid one) when there is none.</summary>

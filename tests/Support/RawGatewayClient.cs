@@ -51,6 +51,9 @@ public sealed partial class RawGatewayClient : IAsyncDisposable
     /// <summary>The highest <c>s</c> received so far (for heartbeats and RESUME).</summary>
     public long? LastSeq { get; private set; }
 
+    /// <summary>With <c>dropAfterUpgrade</c>: how many bytes came in the same read as the 101 and were dropped.</summary>
+    public long BytesDroppedAfterUpgrade { get; private set; }
+
     /// <summary>The close the server sent, once received.</summary>
     public (ushort Code, string Reason)? CloseReceived { get; private set; }
 
@@ -58,8 +61,10 @@ public sealed partial class RawGatewayClient : IAsyncDisposable
     /// Connects to <paramref name="gatewayUrl"/> (ws:// or wss://) with <c>?v=10&amp;encoding=json</c> and the compression;
     /// for wss:// only <paramref name="trustedCertificate"/> is accepted (by thumbprint).
     /// </summary>
+    /// <remarks>With <paramref name="dropAfterUpgrade"/> the client behaves like the libraries that read the 101 response and
+    /// throw away whatever else arrived in the same read (<see cref="BytesDroppedAfterUpgrade"/> says how much that was).</remarks>
     public static async Task<RawGatewayClient> ConnectAsync(Uri gatewayUrl, TransportCompression compression = TransportCompression.None,
-        X509Certificate2? trustedCertificate = null, string? pathAndQuery = null, CancellationToken ct = default)
+        X509Certificate2? trustedCertificate = null, string? pathAndQuery = null, bool dropAfterUpgrade = false, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(gatewayUrl);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -80,7 +85,7 @@ public sealed partial class RawGatewayClient : IAsyncDisposable
 
             var client = new RawGatewayClient(socket, stream, compression);
             var query = pathAndQuery ?? "/?v=10&encoding=json" + (compression == TransportCompression.None ? "" : "&compress=" + TransportCompressions.ToQueryValue(compression));
-            await client.HandshakeAsync($"{gatewayUrl.Host}:{gatewayUrl.Port}", query, timeout.Token);
+            await client.HandshakeAsync($"{gatewayUrl.Host}:{gatewayUrl.Port}", query, dropAfterUpgrade, timeout.Token);
             client._readLoop = Task.Run(client.ReadLoopAsync, CancellationToken.None);
             return client;
         }
@@ -186,7 +191,7 @@ public sealed partial class RawGatewayClient : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task HandshakeAsync(string host, string pathAndQuery, CancellationToken ct)
+    private async Task HandshakeAsync(string host, string pathAndQuery, bool dropAfterUpgrade, CancellationToken ct)
     {
         var request = WebSocketHandshake.BuildClientRequest(host, pathAndQuery, out var key);
         await _output.WriteAsync(request, ct);
@@ -196,6 +201,14 @@ public sealed partial class RawGatewayClient : IAsyncDisposable
             var status = WebSocketHandshake.TryParseClientResponse(result.Buffer, key, out var consumed, out var code, out var error);
             if (status == HttpParseStatus.Complete)
             {
+                if (dropAfterUpgrade)
+                {
+                    // One read from the socket filled this buffer: everything in it past the 101 is lost, as in those libraries.
+                    BytesDroppedAfterUpgrade = result.Buffer.Slice(consumed).Length;
+                    _input.AdvanceTo(result.Buffer.End);
+                    return;
+                }
+
                 _input.AdvanceTo(consumed);
                 return;
             }
