@@ -121,4 +121,103 @@ public sealed class RoutingTests
         server.Feed.Publish("MESSAGE_CREATE", TestShardFeed.EventData(1));
         Assert.Equal(4L, (await a.Client.ReceiveAsync()).Seq);
     }
+
+    // GUILDS, GUILD_VOICE_STATES (VOICE_STATE_UPDATE), GUILD_MESSAGES.
+    private const long VoiceIntents = 1 | 128 | 512;
+    private const string JoinVoice = "{\"op\":4,\"d\":{\"guild_id\":\"1000\",\"channel_id\":\"77\",\"self_mute\":false,\"self_deaf\":false}}";
+    private const string VoiceState = "{\"guild_id\":\"1000\",\"channel_id\":\"77\",\"user_id\":\"5\",\"session_id\":\"s\"}";
+    private const string VoiceServer = "{\"token\":\"abc\",\"guild_id\":\"1000\",\"endpoint\":\"voice.example:443\"}";
+
+    [Fact]
+    public async Task Voice_server_update_goes_to_the_client_that_sent_op_4_and_voice_state_update_to_both()
+    {
+        await using EgressTestServer server = EgressTestServer.Start();
+        await using IdentifiedTestClient a = await server.IdentifyAsync(intents: VoiceIntents);
+        await using IdentifiedTestClient b = await server.IdentifyAsync(intents: VoiceIntents);
+        await a.Client.SendAsync(JoinVoice);
+        await SyncAsync(a.Client);
+        Assert.Contains("\"channel_id\":\"77\"", LastCommand(server.Feed, 4), StringComparison.Ordinal);
+
+        server.Feed.Publish("VOICE_STATE_UPDATE", VoiceState);
+        server.Feed.Publish("VOICE_SERVER_UPDATE", VoiceServer);
+        server.Feed.Publish("MESSAGE_CREATE", TestShardFeed.EventData(1));
+
+        Assert.Equal([("VOICE_STATE_UPDATE", 4L), ("VOICE_SERVER_UPDATE", 5L), ("MESSAGE_CREATE", 6L)], await TypesAsync(a.Client, 3));
+        // b skips the reply (its sequence stays contiguous) and sees the next event right after the voice state.
+        Assert.Equal([("VOICE_STATE_UPDATE", 4L), ("MESSAGE_CREATE", 5L)], await TypesAsync(b.Client, 2));
+    }
+
+    [Fact]
+    public async Task Voice_server_update_goes_to_the_most_recent_requester_of_that_guild()
+    {
+        await using EgressTestServer server = EgressTestServer.Start();
+        await using IdentifiedTestClient a = await server.IdentifyAsync();
+        await using IdentifiedTestClient b = await server.IdentifyAsync();
+        await a.Client.SendAsync(JoinVoice);
+        await SyncAsync(a.Client);
+        await b.Client.SendAsync(JoinVoice);
+        await SyncAsync(b.Client);
+        // Another guild's op 4 from a does not change who asked for guild 1000.
+        await a.Client.SendAsync("{\"op\":4,\"d\":{\"guild_id\":\"2000\",\"channel_id\":\"78\",\"self_mute\":false,\"self_deaf\":false}}");
+        await SyncAsync(a.Client);
+
+        server.Feed.Publish("VOICE_SERVER_UPDATE", VoiceServer);
+        server.Feed.Publish("MESSAGE_CREATE", TestShardFeed.EventData(1));
+        Assert.Equal([("VOICE_SERVER_UPDATE", 4L), ("MESSAGE_CREATE", 5L)], await TypesAsync(b.Client, 2));
+        Assert.Equal([("MESSAGE_CREATE", 4L)], await TypesAsync(a.Client, 1));
+    }
+
+    [Fact]
+    public async Task Voice_server_update_goes_to_every_client_when_its_requester_is_gone_or_nobody_asked()
+    {
+        await using EgressTestServer server = EgressTestServer.Start();
+        await using IdentifiedTestClient a = await server.IdentifyAsync();
+        await using IdentifiedTestClient b = await server.IdentifyAsync();
+        await using IdentifiedTestClient c = await server.IdentifyAsync();
+        await a.Client.SendAsync(JoinVoice);
+        await SyncAsync(a.Client);
+        // A 1000 close ends a's session: it can never resume to collect the reply.
+        await a.Client.CloseAsync(1000, "bye");
+        await Poll.UntilAsync(() => server.Server.SessionCount == 2, RawGatewayClient.DefaultTimeout, () => "a's session to end");
+
+        server.Feed.Publish("VOICE_SERVER_UPDATE", VoiceServer);
+        server.Feed.Publish("VOICE_SERVER_UPDATE", VoiceServer.Replace("1000", "3000", StringComparison.Ordinal));
+        Assert.Equal([("VOICE_SERVER_UPDATE", 4L), ("VOICE_SERVER_UPDATE", 5L)], await TypesAsync(b.Client, 2));
+        Assert.Equal([("VOICE_SERVER_UPDATE", 4L), ("VOICE_SERVER_UPDATE", 5L)], await TypesAsync(c.Client, 2));
+    }
+
+    [Fact]
+    public async Task A_requester_that_resumes_gets_its_voice_server_update_in_the_replay_and_nobody_else_does()
+    {
+        await using EgressTestServer server = EgressTestServer.Start();
+        IdentifiedTestClient a = await server.IdentifyAsync();
+        await using IdentifiedTestClient b = await server.IdentifyAsync();
+        await a.Client.SendAsync(JoinVoice);
+        await SyncAsync(a.Client);
+        long lastSeq = a.Client.LastSeq!.Value;
+        a.Client.Abort();
+        await a.DisposeAsync();
+        await Poll.UntilAsync(() => server.Server.ConnectedClients == 1, RawGatewayClient.DefaultTimeout, () => "a's socket to be gone");
+
+        server.Feed.Publish("VOICE_SERVER_UPDATE", VoiceServer);
+        server.Feed.Publish("MESSAGE_CREATE", TestShardFeed.EventData(1));
+        Assert.Equal([("MESSAGE_CREATE", 4L)], await TypesAsync(b.Client, 1));
+
+        await using RawGatewayClient again = await server.ConnectAsync();
+        await again.ResumeAsync(EgressTestServer.Token, a.SessionId, lastSeq);
+        Assert.Equal([("VOICE_SERVER_UPDATE", lastSeq + 1), ("MESSAGE_CREATE", lastSeq + 2), ("RESUMED", lastSeq + 3)], await TypesAsync(again, 3));
+    }
+
+    /// <summary>The next <paramref name="count"/> dispatches' types and sequences (heartbeat ACKs skipped).</summary>
+    private static async Task<(string, long)[]> TypesAsync(RawGatewayClient client, int count)
+    {
+        var list = new List<(string, long)>(count);
+        while (list.Count < count)
+        {
+            GatewayMessage message = await client.ReceiveAsync();
+            if (message.Op == 0) list.Add((message.Type!, message.Seq!.Value));
+        }
+
+        return [.. list];
+    }
 }

@@ -75,6 +75,8 @@ public sealed class CommandTests
         Assert.True(state.Data.GetProperty("self_deaf").GetBoolean());
         Assert.Equal("VOICE_SERVER_UPDATE", server.Type);
         Assert.Equal(guildId, server.Data.GetProperty("guild_id").GetString());
+        Assert.False(string.IsNullOrEmpty(server.Data.GetProperty("token").GetString()));
+        Assert.EndsWith(":443", server.Data.GetProperty("endpoint").GetString(), StringComparison.Ordinal);
         Assert.Contains(simulator.State.GetGuild(guildId)!["voice_states"]!.AsArray(), v => (string?)v!["user_id"] == simulator.State.BotUserId);
     }
 

@@ -8,8 +8,8 @@ using GatewayProxy.Protocol.Gateway;
 
 namespace GatewayProxy.Egress.Clients;
 
-/// <summary>Commands forwarded upstream: op 3 and 4 as sent, op 8 with a proxy-unique nonce, op 31 with its guilds noted
-/// for routing the SOUNDBOARD_SOUNDS replies.</summary>
+/// <summary>Commands forwarded upstream: op 3 as sent, op 4 as sent with its guild noted for routing VOICE_SERVER_UPDATE,
+/// op 8 with a proxy-unique nonce, op 31 with its guilds noted for routing the SOUNDBOARD_SOUNDS replies.</summary>
 /// <remarks>
 /// The shard's send limiter is shared by every client of the shard (and the shard's own heartbeats). When it is full the
 /// command is dropped, logged and counted (gateway_client_commands_dropped_total): closing the client with <see cref="GatewayCloseCode.RateLimited"/> would
@@ -34,6 +34,13 @@ internal sealed partial class ClientConnection
             byte[] rewritten = RewriteMemberRequest(session, d);
             Send(session, op, rewritten);
             return;
+        }
+
+        if (op == (int)GatewayOpcode.VoiceStateUpdate && d.ValueKind == JsonValueKind.Object
+            && d.TryGetProperty("guild_id", out JsonElement voiceGuild) && voiceGuild.ValueKind == JsonValueKind.String
+            && ulong.TryParse(voiceGuild.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong voiceGuildId))
+        {
+            session.Cursor.Voice.Request(voiceGuildId, session, session.Feed.Ring.Cursor);
         }
 
         if (op == (int)GatewayOpcode.RequestSoundboardSounds && d.ValueKind == JsonValueKind.Object

@@ -49,7 +49,8 @@ internal sealed partial class ClientConnection
             return;
         }
 
-        var session = new ClientSession(ClientSession.NewId(), _context.Sessions.NextNumber(), request.Token, feed, _context.RouterFor(feed.ShardId), default, request.PayloadCompression)
+        var session = new ClientSession(ClientSession.NewId(), _context.Sessions.NextNumber(), request.Token, feed, _context.RouterFor(feed.ShardId),
+            _context.VoiceRouterFor(feed.ShardId), default, request.PayloadCompression)
         {
             // Missing intents (pre-v8 habits) are tolerated: such a client gets everything, as before intents existed.
             Intents = request.IntentsGiven ? IntentFilter.For(request.Intents) : IntentFilter.All,

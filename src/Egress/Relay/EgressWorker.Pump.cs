@@ -1,6 +1,7 @@
 using GatewayProxy.Egress.Server;
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using GatewayProxy.Egress.Buffers;
 using GatewayProxy.Egress.Clients;
 using GatewayProxy.Egress.Metrics;
@@ -107,11 +108,11 @@ internal sealed partial class EgressWorker
         // sequence stays +1 over what it does get. One bit test; decided on the copied meta, validated like any skip.
         if (!session.Intents.Allows(envelope.Kind, meta.GuildId)) return reader.Validate(seq);
         if (meta.HasNonce) return RelayReply(client, session, reader, seq, in meta, payload);
-        if (envelope.Kind == EventKind.SoundboardSounds)
+        if (envelope.Kind is EventKind.SoundboardSounds or EventKind.VoiceServerUpdate)
         {
             // Decide on validated metadata only: the decision is remembered for every client of the shard.
             if (!reader.Validate(seq)) return false;
-            if (session.Cursor.Router.Resolve(seq, meta.GuildId) != session.Number) return true;
+            if (!IsRoutedTo(session, seq, in meta)) return true;
         }
 
         if ((uint)envelope.SeqStart > (uint)payload.Length || (uint)envelope.SeqLength > (uint)(payload.Length - envelope.SeqStart) || envelope.SeqLength == 0)
@@ -126,6 +127,16 @@ internal sealed partial class EgressWorker
         if (!client.Output.TryWriteSplicedLocked(reader, seq, payload, in envelope, clientSeq, _splice, _encode)) return false;
         session.Cursor.Sent(clientSeq, seq);
         return true;
+    }
+
+    /// <summary>Whether a reply to one client's request (SOUNDBOARD_SOUNDS: op 31; VOICE_SERVER_UPDATE: op 4, or everyone when its
+    /// requester is gone) goes to this client.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool IsRoutedTo(ClientSession session, long seq, in EventMeta meta)
+    {
+        if (meta.Envelope.Kind == EventKind.SoundboardSounds) return session.Cursor.Router.Resolve(seq, meta.GuildId) == session.Number;
+        long owner = session.Cursor.Voice.Resolve(seq, meta.GuildId);
+        return owner == 0 || owner == session.Number;
     }
 
     /// <summary>A reply to someone's op 8 (GUILD_MEMBERS_CHUNK, RATE_LIMITED): only its requester gets it, with its own nonce.</summary>

@@ -24,10 +24,11 @@ internal sealed class RelayCursor
     private long _resumeTarget = NoResume;
 
     /// <summary>A cursor over <paramref name="ring"/>, not yet positioned.</summary>
-    public RelayCursor(RingBuffer<PayloadSlot<EventMeta>> ring, SoundboardRouter router)
+    public RelayCursor(RingBuffer<PayloadSlot<EventMeta>> ring, SoundboardRouter router, VoiceRouter voice)
     {
         Ring = ring;
         Router = router;
+        Voice = voice;
     }
 
     /// <summary>The shard's ring.</summary>
@@ -35,6 +36,9 @@ internal sealed class RelayCursor
 
     /// <summary>The shard's soundboard reply router.</summary>
     public SoundboardRouter Router { get; }
+
+    /// <summary>The shard's VOICE_SERVER_UPDATE router.</summary>
+    public VoiceRouter Voice { get; }
 
     /// <summary>The ring reader (null before the snapshot).</summary>
     public RingReader? Reader { get; private set; }

@@ -13,6 +13,7 @@ namespace GatewayProxy.Egress.Server;
 internal sealed class EgressContext(EgressOptions options, IShardDirectory shards, ILogger logger, EgressMetrics metrics, EgressWorker[] workers, string resumeUrl)
 {
     private readonly ConcurrentDictionary<int, SoundboardRouter> _routers = new();
+    private readonly ConcurrentDictionary<int, VoiceRouter> _voiceRouters = new();
 
     public EgressOptions Options { get; } = options;
 
@@ -37,6 +38,9 @@ internal sealed class EgressContext(EgressOptions options, IShardDirectory shard
 
     /// <summary>The soundboard reply router of a shard.</summary>
     public SoundboardRouter RouterFor(int shardId) => _routers.GetOrAdd(shardId, static _ => new SoundboardRouter());
+
+    /// <summary>The voice reply router of a shard.</summary>
+    public VoiceRouter VoiceRouterFor(int shardId) => _voiceRouters.GetOrAdd(shardId, static (_, sessions) => new VoiceRouter(sessions), Sessions);
 
     /// <summary>The worker with the fewest clients.</summary>
     public EgressWorker PickWorker()

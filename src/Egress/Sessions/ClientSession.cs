@@ -19,9 +19,10 @@ namespace GatewayProxy.Egress.Sessions;
 /// </remarks>
 internal sealed class ClientSession
 {
-    public ClientSession(string id, long number, string token, IShardFeed feed, SoundboardRouter router, GuildCreateOptions guildOptions, bool payloadCompression)
+    public ClientSession(string id, long number, string token, IShardFeed feed, SoundboardRouter router, VoiceRouter voice, GuildCreateOptions guildOptions,
+        bool payloadCompression)
     {
-        Cursor = new RelayCursor(feed.Ring, router);
+        Cursor = new RelayCursor(feed.Ring, router, voice);
         Id = id;
         Number = number;
         Token = token;

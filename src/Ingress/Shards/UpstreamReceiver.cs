@@ -216,7 +216,7 @@ internal sealed class UpstreamReceiver : IDisposable
     }
 
     /// <summary>The envelope plus what the cache and routing need: the guild (<c>d.id</c> for GUILD_*, <c>d.guild_id</c> for the
-    /// other events the cache applies and for replies, 0 otherwise) and the nonce of GUILD_MEMBERS_CHUNK / RATE_LIMITED.</summary>
+    /// other events the cache applies and for replies, VOICE_SERVER_UPDATE included, 0 otherwise) and the nonce of GUILD_MEMBERS_CHUNK / RATE_LIMITED.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static EventMeta BuildMeta(ReadOnlySpan<byte> payload, in Envelope envelope)
     {
@@ -251,6 +251,10 @@ internal sealed class UpstreamReceiver : IDisposable
                 }
 
                 return meta;
+            case EventKind.VoiceServerUpdate:
+                // Routed to the client that asked for it (op 4) by its guild.
+                meta.GuildId = FindSnowflake(data, "guild_id"u8);
+                return meta;
             case EventKind.TypingStart:
             case EventKind.ChannelPinsUpdate:
             case EventKind.MessageDelete:
@@ -265,8 +269,9 @@ internal sealed class UpstreamReceiver : IDisposable
                 meta.GuildId = FindSnowflake(data, "guild_id"u8);
                 return meta;
             default:
-                // Only the cache needs the guild of other events (routing goes by nonce): a MESSAGE_CREATE's guild_id
-                // comes last, after kilobytes of nested content, so looking it up for every event would double the cost.
+                // Only the events the cache applies (SOUNDBOARD_SOUNDS, which is also routed, among them) need their guild: a
+                // MESSAGE_CREATE's guild_id comes last, after kilobytes of nested content, so looking it up for every event
+                // would double the cost.
                 if (CacheEvents.FromKind(envelope.Kind) != CacheEvent.None)
                 {
                     meta.GuildId = FindSnowflake(data, "guild_id"u8);

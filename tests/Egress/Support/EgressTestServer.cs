@@ -65,10 +65,11 @@ internal sealed class EgressTestServer : IAsyncDisposable
     }
 
     /// <summary>A client that identified and received READY and one payload per guild.</summary>
-    public async Task<IdentifiedTestClient> IdentifyAsync(TransportCompression compression = TransportCompression.None, int shard = 0, string extra = "")
+    public async Task<IdentifiedTestClient> IdentifyAsync(TransportCompression compression = TransportCompression.None, int shard = 0, string extra = "",
+        long intents = 513)
     {
         RawGatewayClient client = await ConnectAsync(compression);
-        await client.IdentifyAsync(Token, shard, Directory.TotalShards, 513, extra);
+        await client.IdentifyAsync(Token, shard, Directory.TotalShards, intents, extra);
         GatewayMessage ready = await client.ReceiveAsync();
         if (ready.Type != "READY") throw new InvalidOperationException("expected READY, got " + ready);
         TestShardFeed feed = Feeds[shard - Directory.ShardStart];

@@ -43,9 +43,10 @@ internal sealed class ProxyFixture : IAsyncDisposable
     /// <param name="beforeProxy">Runs after the Simulator started, before the proxy does (arm REST faults).</param>
     /// <param name="tuneIngress">Adjusts Ingress options beyond config.json.</param>
     /// <param name="tuneEgress">Adjusts Egress options beyond config.json.</param>
+    /// <param name="intents">The proxy's upstream intents.</param>
     public static async Task<ProxyFixture> StartAsync(Action<SimulatorOptions>? simulator = null, string extraConfig = "", ProxyLog? log = null,
         Action<DiscordSimulator>? beforeProxy = null, Action<GatewayProxy.Ingress.IngressOptions>? tuneIngress = null,
-        Action<GatewayProxy.Egress.EgressOptions>? tuneEgress = null)
+        Action<GatewayProxy.Egress.EgressOptions>? tuneEgress = null, long intents = 33539)
     {
         DiscordSimulator sim = await SimulatorClients.StartAsync(o =>
         {
@@ -58,7 +59,7 @@ internal sealed class ProxyFixture : IAsyncDisposable
             string json = $$"""
                 {
                   "token": "{{sim.Options.Token}}",
-                  "intents": 33539,
+                  "intents": {{intents}},
                   "bind": "127.0.0.1",
                   "port": 7878,
                   "log_level": "warn",

@@ -17,7 +17,8 @@ public sealed class EventMetaGuildTests
     [InlineData("""{"t":"CHANNEL_PINS_UPDATE","s":1,"op":0,"d":{"guild_id":"12","channel_id":"1"}}""", 12UL)]
     [InlineData("""{"t":"MESSAGE_DELETE","s":1,"op":0,"d":{"id":"5","channel_id":"6","guild_id":"77"}}""", 77UL)]
     [InlineData("""{"t":"MESSAGE_POLL_VOTE_ADD","s":1,"op":0,"d":{"user_id":"1","channel_id":"2","message_id":"3","answer_id":1}}""", 0UL)]
-    public void Guild_or_dm_gated_events_carry_their_top_level_guild_id(string json, ulong guildId)
+    [InlineData("""{"t":"VOICE_SERVER_UPDATE","s":1,"op":0,"d":{"token":"a","guild_id":"41943040","endpoint":"x.discord.media:443"}}""", 41943040UL)]
+    public void Guild_or_dm_gated_events_and_voice_server_updates_carry_their_top_level_guild_id(string json, ulong guildId)
     {
         byte[] payload = Encoding.UTF8.GetBytes(json);
         Assert.True(EnvelopeScanner.TryScan(payload, out Envelope envelope, out _));
