@@ -82,6 +82,19 @@ public sealed class EgressOptions
     /// drops whatever came with it still gets HELLO in a later read; zero sends HELLO at once (still in a send of its own).</summary>
     public TimeSpan HelloDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>PEM certificate file (leaf first, then intermediates) for https/wss on the client port; null serves plain
+    /// http/ws. Set together with <see cref="TlsKeyFile"/>.</summary>
+    public string? TlsCertificateFile { get; set; }
+
+    /// <summary>PEM private key file of <see cref="TlsCertificateFile"/>.</summary>
+    public string? TlsKeyFile { get; set; }
+
+    /// <summary>How often the certificate files are checked for changes besides the file watcher's events.</summary>
+    public TimeSpan TlsPollInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>True when the client port speaks TLS.</summary>
+    public bool Tls => TlsCertificateFile is not null;
+
     /// <summary>Checks the options; throws naming the first bad one.</summary>
     public void Validate()
     {
@@ -104,6 +117,8 @@ public sealed class EgressOptions
         if (UnauthenticatedTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(UnauthenticatedTimeout), UnauthenticatedTimeout, "must be positive");
         if (HelloDelay < TimeSpan.Zero || HelloDelay > TimeSpan.FromSeconds(5)) throw new ArgumentOutOfRangeException(nameof(HelloDelay), HelloDelay, "must be 0 to 5 s");
         if (HandshakeTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(HandshakeTimeout), HandshakeTimeout, "must be positive");
+        if ((TlsCertificateFile is null) != (TlsKeyFile is null)) throw new ArgumentException("TlsCertificateFile and TlsKeyFile are set together.", nameof(TlsKeyFile));
+        if (TlsPollInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TlsPollInterval), TlsPollInterval, "must be positive");
         if (ValidateToken && string.IsNullOrWhiteSpace(Token)) throw new ArgumentException("Token is required when ValidateToken is on.", nameof(Token));
     }
 }

@@ -7,12 +7,13 @@ using GatewayProxy.Egress.Metrics;
 using GatewayProxy.Egress.Relay;
 using GatewayProxy.Egress.Server;
 using GatewayProxy.Egress.Sessions;
+using GatewayProxy.Egress.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace GatewayProxy.Egress;
 
 /// <summary>The client-facing side of the proxy: one listening port serving bots (WebSocket gateway) and operators
-/// (/metrics, /health, /shard-count). Split by concern: Accept (listener, HTTP request, upgrade), Http (endpoints),
+/// (/metrics, /health, /shard-count), over TLS when a certificate is configured. Split by concern: Accept (listener, HTTP request, upgrade), Http (endpoints),
 /// Maintenance (heartbeat deadlines, session expiry, metrics before a scrape).</summary>
 public sealed partial class ProxyServer : IAsyncDisposable
 {
@@ -22,13 +23,24 @@ public sealed partial class ProxyServer : IAsyncDisposable
     private readonly Task _acceptLoop;
     private readonly Task _maintenanceLoop;
     private readonly ConnectionLimiter _limiter;
+    private readonly CertificateReloader? _certificates;
     private int _disposed;
 
     private ProxyServer(EgressOptions options, IShardDirectory shards, ILogger logger)
     {
         var metrics = new EgressMetrics(options.Metrics);
         _limiter = new ConnectionLimiter(options.MaxConnectionsPerIp);
-        _listener = Bind(options);
+        _certificates = LoadCertificate(options, logger);
+        try
+        {
+            _listener = Bind(options);
+        }
+        catch
+        {
+            _certificates?.Dispose();
+            throw;
+        }
+
         LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         var workers = new EgressWorker[options.WorkerCount];
         for (int i = 0; i < workers.Length; i++) workers[i] = new EgressWorker(i, options.Backpressure, logger);
@@ -122,8 +134,29 @@ public sealed partial class ProxyServer : IAsyncDisposable
         foreach (EgressWorker worker in _context.Workers) await worker.DisposeAsync().ConfigureAwait(false);
         await IgnoreCancellation(_acceptLoop).ConfigureAwait(false);
         await IgnoreCancellation(_maintenanceLoop).ConfigureAwait(false);
+        _certificates?.Dispose();
         _context.Sessions.Clear();
         _stop.Dispose();
+    }
+
+    /// <summary>The certificate served right now (null without TLS).</summary>
+    public ServerCertificate? Certificate => _certificates?.Current;
+
+    /// <summary>Checks the certificate files now instead of waiting for the watcher or the poll; true when a new
+    /// certificate is served from now on.</summary>
+    public bool ReloadCertificate() => _certificates?.TryReload() ?? false;
+
+    private static CertificateReloader? LoadCertificate(EgressOptions options, ILogger logger)
+    {
+        if (options.TlsCertificateFile is not { } certFile || options.TlsKeyFile is not { } keyFile) return null;
+        if (!ServerCertificate.TryLoad(certFile, keyFile, DateTimeOffset.UtcNow, out ServerCertificate? certificate, out string? error))
+        {
+            throw new TlsCertificateException(error!);
+        }
+
+        string fullPath = Path.GetFullPath(certFile);
+        EgressLog.TlsLoaded(logger, certificate!.Leaf.Thumbprint, certificate.Leaf.NotAfter, fullPath);
+        return new CertificateReloader(certFile, keyFile, certificate, logger, options.TlsPollInterval);
     }
 
     private static Socket Bind(EgressOptions options)
@@ -157,7 +190,7 @@ public sealed partial class ProxyServer : IAsyncDisposable
         IPAddress address = local.Address;
         if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)) address = IPAddress.Loopback;
         string host = address.AddressFamily == AddressFamily.InterNetworkV6 ? "[" + address + "]" : address.ToString();
-        return "ws://" + host + ":" + local.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return (options.Tls ? "wss://" : "ws://") + host + ":" + local.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task IgnoreCancellation(Task task)

@@ -59,7 +59,7 @@ public sealed class ProxyHost : IAsyncDisposable
             EgressOptions egressOptions = OptionsMapping.ToEgress(config, metrics);
             tuneEgress?.Invoke(egressOptions);
             ProxyServer server = ProxyServer.Start(egressOptions, shards, new ProxyLogger(log));
-            log.Info($"serving shards [{shards.ShardStart}, {shards.ShardEnd}) of {shards.TotalShards} at ws://{server.LocalEndPoint}");
+            log.Info($"serving shards [{shards.ShardStart}, {shards.ShardEnd}) of {shards.TotalShards} at {(egressOptions.Tls ? "wss" : "ws")}://{server.LocalEndPoint}");
             return new ProxyHost(config, shards, server, metrics, log);
         }
         catch

@@ -11,12 +11,14 @@ internal enum RefusalReason
     BadRequest,
     /// <summary>A GET without a valid WebSocket upgrade, or with gateway parameters the proxy does not serve.</summary>
     BadUpgrade,
+    /// <summary>With TLS: the handshake failed (a plain-text client, an untrusted certificate) or did not finish in time.</summary>
+    TlsHandshake,
 }
 
 /// <summary>Label values for <see cref="RefusalReason"/>.</summary>
 internal static class RefusalReasons
 {
-    private static readonly string[] Labels = ["per_ip_limit", "handshake_timeout", "bad_request", "bad_upgrade"];
+    private static readonly string[] Labels = ["per_ip_limit", "handshake_timeout", "bad_request", "bad_upgrade", "tls_handshake"];
 
     /// <summary>Number of reasons.</summary>
     public static int Count => Labels.Length;

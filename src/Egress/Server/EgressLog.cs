@@ -38,4 +38,19 @@ internal static partial class EgressLog
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Starting a session for shard {Shard} failed")]
     public static partial void StartFailed(ILogger logger, Exception exception, int shard);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "TLS certificate {Thumbprint} (valid until {NotAfter:u}) loaded from {CertFile}")]
+    public static partial void TlsLoaded(ILogger logger, string thumbprint, DateTime notAfter, string certFile);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "TLS certificate reloaded: now serving {Thumbprint} (valid until {NotAfter:u}) instead of {Previous}")]
+    public static partial void TlsReloaded(ILogger logger, string thumbprint, DateTime notAfter, string previous);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "TLS certificate reload failed, still serving {Current}: {Error}")]
+    public static partial void TlsReloadFailed(ILogger logger, string error, string current);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Cannot watch {Directory} for certificate changes ({Reason}); they are still picked up by the periodic check")]
+    public static partial void TlsWatchFailed(ILogger logger, string directory, string reason);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Debug, Message = "TLS handshake with {Address} failed: {Reason}")]
+    public static partial void TlsHandshakeFailed(ILogger logger, IPAddress address, string reason);
 }

@@ -12,7 +12,7 @@ internal static class ConfigKeys
         "log_level", "token", "intents", "shards", "shard_start", "shard_end", "bind", "port", "activity", "status",
         "backpressure", "twilight_http_proxy", "validate_token", "externally_accessible_url", "cache", "ring_size",
         "ring_sizes", "session_ttl_seconds", "upstream", "state_file", "state_max_age_seconds",
-        "max_connections_per_ip", "unauthenticated_timeout_seconds",
+        "max_connections_per_ip", "unauthenticated_timeout_seconds", "tls",
     ];
 
     /// <summary>Keys of <c>activity</c>.</summary>
@@ -27,6 +27,9 @@ internal static class ConfigKeys
 
     /// <summary>Keys of <c>upstream</c>.</summary>
     public static readonly string[] Upstream = ["api_base_url", "gateway_url", "compression", "identify_queue_url"];
+
+    /// <summary>Keys of <c>tls</c>.</summary>
+    public static readonly string[] Tls = ["cert_file", "key_file"];
 
     /// <summary>Every valid key as a full path ("cache.members"), for suggestions across objects.</summary>
     public static readonly string[] AllPaths = BuildAllPaths();
@@ -47,6 +50,11 @@ internal static class ConfigKeys
         foreach (var key in Upstream)
         {
             paths.Add("upstream." + key);
+        }
+
+        foreach (var key in Tls)
+        {
+            paths.Add("tls." + key);
         }
 
         return [.. paths];

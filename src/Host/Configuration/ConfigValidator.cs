@@ -73,6 +73,7 @@ internal sealed partial class ConfigValidator
         ReadInteger(fields, "", "state_max_age_seconds", 1, 86_400, nullable: false);
         ReadInteger(fields, "", "max_connections_per_ip", 1, 1_000_000, nullable: false);
         ReadInteger(fields, "", "unauthenticated_timeout_seconds", 1, 3_600, nullable: false);
+        CheckTls(fields);
         return token;
     }
 
@@ -249,5 +250,38 @@ internal sealed partial class ConfigValidator
             static s => Array.IndexOf(Compressions, s) >= 0, Compressions);
         ReadString(inner, "upstream", "identify_queue_url", nullable: true,
             "an http:// or https:// URL of a twilight gateway-queue", static s => IsUrl(s, "http", "https"));
+    }
+
+    /// <summary><c>tls</c>: both files named, and the pair loadable now (a bad certificate stops the start, naming the file).</summary>
+    private void CheckTls(Dictionary<string, JsonElement> fields)
+    {
+        const string wanted = "an object like {\"cert_file\": \"/etc/gateway-proxy/fullchain.pem\", \"key_file\": \"/etc/gateway-proxy/privkey.pem\"} or null";
+        if (!TryGet(fields, "", "tls", nullable: true, wanted, out var tls))
+        {
+            return;
+        }
+
+        if (tls.ValueKind != JsonValueKind.Object)
+        {
+            Wrong("tls", tls, wanted);
+            return;
+        }
+
+        var inner = Fields(tls, "tls", ConfigKeys.Tls);
+        var certFile = ReadString(inner, "tls", "cert_file", nullable: false, "the path of a PEM certificate file", static s => s.Trim().Length > 0);
+        var keyFile = ReadString(inner, "tls", "key_file", nullable: false, "the path of a PEM private key file", static s => s.Trim().Length > 0);
+        foreach (var key in ConfigKeys.Tls)
+        {
+            if (!inner.ContainsKey(key))
+            {
+                Error($"\"tls.{key}\" is missing, wanted the path of a PEM {(key == "cert_file" ? "certificate" : "private key")} file");
+            }
+        }
+
+        if (certFile is not null && keyFile is not null
+            && !Egress.Tls.ServerCertificate.TryLoad(certFile, keyFile, DateTimeOffset.UtcNow, out _, out var error))
+        {
+            Error($"\"tls\": {error}");
+        }
     }
 }

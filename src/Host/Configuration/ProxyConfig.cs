@@ -35,6 +35,7 @@ namespace GatewayProxy.Host.Configuration;
 /// <param name="StateMaxAgeSeconds">A state file older than this is ignored: its sessions are unlikely to resume and its cache is out of date.</param>
 /// <param name="MaxConnectionsPerIp">Most open connections one remote IP may hold on the client port; more get HTTP 429.</param>
 /// <param name="UnauthenticatedTimeoutSeconds">Time from TCP accept to a valid IDENTIFY or RESUME before the connection is closed (4003).</param>
+/// <param name="Tls">Certificate and key for https/wss on the client port; null serves plain http/ws.</param>
 public sealed record ProxyConfig(
     [property: JsonPropertyName("log_level"), JsonConverter(typeof(LogLevelJsonConverter))] ProxyLogLevel LogLevel = ProxyLogLevel.Info,
     [property: JsonPropertyName("token")] string Token = "",
@@ -58,7 +59,8 @@ public sealed record ProxyConfig(
     [property: JsonPropertyName("state_file")] string? StateFile = null,
     [property: JsonPropertyName("state_max_age_seconds")] int StateMaxAgeSeconds = 120,
     [property: JsonPropertyName("max_connections_per_ip")] int MaxConnectionsPerIp = 1024,
-    [property: JsonPropertyName("unauthenticated_timeout_seconds")] int UnauthenticatedTimeoutSeconds = 30)
+    [property: JsonPropertyName("unauthenticated_timeout_seconds")] int UnauthenticatedTimeoutSeconds = 30,
+    [property: JsonPropertyName("tls")] TlsConfig? Tls = null)
 {
     /// <summary>Default per-shard ring size.</summary>
     public const int DefaultRingSize = 4096;

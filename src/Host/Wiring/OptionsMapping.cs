@@ -55,6 +55,8 @@ internal static class OptionsMapping
         ExternallyAccessibleUrl = config.ExternallyAccessibleUrl,
         MaxConnectionsPerIp = config.MaxConnectionsPerIp,
         UnauthenticatedTimeout = TimeSpan.FromSeconds(config.UnauthenticatedTimeoutSeconds),
+        TlsCertificateFile = config.Tls?.CertFile,
+        TlsKeyFile = config.Tls?.KeyFile,
         Metrics = metrics,
     };
 

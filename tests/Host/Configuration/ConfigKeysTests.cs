@@ -14,6 +14,7 @@ public class ConfigKeysTests
         Assert.Equal(Names(context.ActivityConfig), ConfigKeys.Activity.Order());
         Assert.Equal(Names(context.CacheConfig), ConfigKeys.Cache.Order());
         Assert.Equal(Names(context.UpstreamConfig), ConfigKeys.Upstream.Order());
+        Assert.Equal(Names(context.TlsConfig), ConfigKeys.Tls.Order());
     }
 
     [Theory]
