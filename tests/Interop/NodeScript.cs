@@ -42,7 +42,10 @@ public sealed class NodeScript : IAsyncDisposable
     }
 
     /// <summary>Starts <c>node SCRIPT ARGS</c>; fails with what to do when node or the packages are missing.</summary>
-    public static NodeScript Start(string script, params string[] args)
+    public static NodeScript Start(string script, params string[] args) => Start(script, null, args);
+
+    /// <summary>Starts <c>node SCRIPT ARGS</c> with <paramref name="environment"/> added to this process's environment.</summary>
+    public static NodeScript Start(string script, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         if (!System.IO.Directory.Exists(Path.Combine(Directory, "node_modules", "@discordjs", "ws")))
         {
@@ -57,6 +60,14 @@ public sealed class NodeScript : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (environment is not null)
+        {
+            foreach (var (name, value) in environment)
+            {
+                info.Environment[name] = value;
+            }
+        }
+
         info.ArgumentList.Add(script);
         foreach (var arg in args)
         {

@@ -2,9 +2,11 @@
 // what it saw as one JSON line. Run by tests/Interop/*Tests.cs; packages are pinned in package-lock.json
 // (install with `npm ci` in tests/Interop).
 //
-// usage: node simulator-clients.mjs --client ws|discord.js --api http://127.0.0.1:PORT/api --token T --shards N
-//                                   [--guilds-per-shard 3,3] [--live-events 5] [--timeout-ms 60000] [--then resume|stay]
-//                                   [--discovery rest|fetch]
+// usage: node simulator-clients.mjs --client ws|discord.js|eris|oceanic|discordeno --api http://127.0.0.1:PORT/api
+//                                   --token T --shards N [--guilds-per-shard 3,3] [--live-events 5] [--timeout-ms 60000]
+//                                   [--then resume|stay] [--discovery rest|fetch] [--gateway-version 9]
+// eris, oceanic and discordeno (libraries/*.mjs) always find the gateway with one GET /gateway/bot to --api, the way
+// README.md tells their users to; over https/wss they trust what NODE_EXTRA_CA_CERTS names.
 // env:   SIM_API, SIM_TOKEN, SIM_SHARDS, SIM_CLIENT, SIM_GUILDS_PER_SHARD, SIM_LIVE_EVENTS, SIM_TIMEOUT_MS
 //
 // Line protocol (one JSON object per stdout line):
@@ -29,6 +31,8 @@ const { values } = parseArgs({
     // rest: the library's REST client (base --api) asks /gateway/bot; fetch: only that call goes to --api, the way
     // README.md tells bots to reach the proxy while their other REST calls go to Discord.
     discovery: { type: 'string', default: process.env.SIM_DISCOVERY ?? 'rest' },
+    // The gateway version a library that lets one choose asks for (discordeno).
+    'gateway-version': { type: 'string', default: process.env.SIM_GATEWAY_VERSION ?? '' },
   },
 });
 
@@ -59,6 +63,7 @@ for (let i = 0; i < shardCount; i++) {
     seqProblems: 0,
     closes: [],
     identifies: 0,
+    url: null,
   });
 }
 
@@ -120,6 +125,7 @@ function check() {
         seqProblems: s.seqProblems,
         identifies: s.identifies,
         closes: s.closes,
+        url: s.url,
       })),
     });
   } else if (phase === 'reconnecting' && shards.every((s) => s.resumed && s.eventsAfterResume >= liveEventsWanted)) {
@@ -203,9 +209,37 @@ async function runDiscordJs() {
   await client.login(values.token);
 }
 
+async function runLibrary(name) {
+  const { run } = await import(`./libraries/${name}.mjs`);
+  destroy = await run({
+    token: values.token,
+    intents,
+    shardCount,
+    gatewayVersion: values['gateway-version'] ? Number(values['gateway-version']) : undefined,
+    fetchGatewayBot,
+    onDispatch,
+    onReady: (shardId) => {
+      shards[shardId].ready = true;
+      check();
+    },
+    onResumed: (shardId) => {
+      shards[shardId].resumed = true;
+      check();
+    },
+    onClose: (shardId, code) => shards[shardId]?.closes.push(code),
+    onUrl: (shardId, url) => {
+      if (shards[shardId]) shards[shardId].url = url;
+    },
+    onError: (shardId, error) => errors.push(`shard ${shardId}: ${error?.message ?? error}`),
+  });
+}
+
+const libraries = new Set(['eris', 'oceanic', 'discordeno']);
+
 try {
   if (values.client === 'ws') await runWs();
   else if (values.client === 'discord.js') await runDiscordJs();
+  else if (libraries.has(values.client)) await runLibrary(values.client);
   else await finish(false, `unknown client ${values.client}`);
 } catch (e) {
   await finish(false, `startup: ${e?.stack ?? e}`);
