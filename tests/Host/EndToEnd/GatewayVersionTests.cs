@@ -21,7 +21,7 @@ public sealed class GatewayVersionTests
         int before = fixture.LiveDispatches(0).Count;
         await fixture.Simulator.EmitEventsAsync(0, 30);
         List<GatewayMessage> received = await client.ReceiveDispatchesAsync(30);
-        IReadOnlyList<SentDispatch> sent = fixture.LiveDispatches(0).Skip(before).ToList();
+        List<SentDispatch> sent = fixture.LiveDispatches(0).Skip(before).ToList();
         ProxyFixture.AssertRelayed(sent, received, firstSeq: client.Guilds.Count + 2);
     }
 }

@@ -33,7 +33,7 @@ public sealed class VoiceRoutingTests
         // Events after the reply: a sees the voice state and then these, never the VOICE_SERVER_UPDATE between them.
         await fixture.Simulator.EmitEventsAsync(0, 3);
         await b.ReceiveDispatchesAsync(3);
-        IReadOnlyList<SentDispatch> sent = fixture.LiveDispatches(0).Skip(before).ToList();
+        List<SentDispatch> sent = fixture.LiveDispatches(0).Skip(before).ToList();
         Assert.Equal(5, sent.Count);
         Assert.Equal("VOICE_SERVER_UPDATE", sent[1].Type);
         List<GatewayMessage> gotA = await a.ReceiveDispatchesAsync(4);
