@@ -5,7 +5,6 @@ using System.Net;
 using System.Net.Sockets;
 using GatewayProxy.Egress.Metrics;
 using GatewayProxy.Egress.Clients;
-using GatewayProxy.Egress.Tls;
 using GatewayProxy.Ring.Memory;
 using GatewayProxy.Protocol.Compression;
 using GatewayProxy.Protocol.Http;
@@ -95,49 +94,6 @@ public sealed partial class ProxyServer
         finally
         {
             connection.Dispose();
-            if (admitted) _limiter.Release(address);
-        }
-    }
-
-    /// <summary>With TLS: the handshake (bounded like the HTTP request), then the same serving as plain connections.</summary>
-    private async Task HandleTlsConnectionAsync(Socket socket, IPAddress address, bool admitted, long acceptedAt)
-    {
-        TlsTransport? transport = null;
-        try
-        {
-            if (!admitted)
-            {
-                // Dropped before the handshake: a peer over its limit gets none of our CPU for key exchanges.
-                _context.Metrics.Refused(RefusalReason.PerIpLimit);
-                return;
-            }
-
-            using (var handshakeTimeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
-            {
-                EgressOptions options = _context.Options;
-                handshakeTimeout.CancelAfter(options.HandshakeTimeout < options.UnauthenticatedTimeout ? options.HandshakeTimeout : options.UnauthenticatedTimeout);
-                try
-                {
-                    transport = await TlsTransport.AcceptAsync(socket, _certificates!.Current, SendOptions, ReceiveOptions, handshakeTimeout.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or System.Security.Authentication.AuthenticationException)
-                {
-                    if (!_stop.IsCancellationRequested) _context.Metrics.Refused(RefusalReason.TlsHandshake);
-                    EgressLog.TlsHandshakeFailed(_context.Logger, address, e.Message);
-                    return;
-                }
-            }
-
-            await ServeAsync(transport, acceptedAt).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            EgressLog.ConnectionFailed(_context.Logger, e);
-        }
-        finally
-        {
-            if (transport is not null) transport.Dispose();
-            else socket.Dispose();
             if (admitted) _limiter.Release(address);
         }
     }

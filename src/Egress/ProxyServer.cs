@@ -13,8 +13,9 @@ using Microsoft.Extensions.Logging;
 namespace GatewayProxy.Egress;
 
 /// <summary>The client-facing side of the proxy: one listening port serving bots (WebSocket gateway) and operators
-/// (/metrics, /health, /shard-count), over TLS when a certificate is configured. Split by concern: Accept (listener, HTTP request, upgrade), Http (endpoints),
-/// Maintenance (heartbeat deadlines, session expiry, metrics before a scrape).</summary>
+/// (/metrics, /health, /shard-count), over TLS when a certificate is configured. Split by concern: Accept (listener, HTTP
+/// request, upgrade), Tls (certificate, handshake), Http (endpoints), Maintenance (heartbeat deadlines, session expiry,
+/// metrics before a scrape).</summary>
 public sealed partial class ProxyServer : IAsyncDisposable
 {
     private readonly EgressContext _context;
@@ -137,26 +138,6 @@ public sealed partial class ProxyServer : IAsyncDisposable
         _certificates?.Dispose();
         _context.Sessions.Clear();
         _stop.Dispose();
-    }
-
-    /// <summary>The certificate served right now (null without TLS).</summary>
-    public ServerCertificate? Certificate => _certificates?.Current;
-
-    /// <summary>Checks the certificate files now instead of waiting for the watcher or the poll; true when a new
-    /// certificate is served from now on.</summary>
-    public bool ReloadCertificate() => _certificates?.TryReload() ?? false;
-
-    private static CertificateReloader? LoadCertificate(EgressOptions options, ILogger logger)
-    {
-        if (options.TlsCertificateFile is not { } certFile || options.TlsKeyFile is not { } keyFile) return null;
-        if (!ServerCertificate.TryLoad(certFile, keyFile, DateTimeOffset.UtcNow, out ServerCertificate? certificate, out string? error))
-        {
-            throw new TlsCertificateException(error!);
-        }
-
-        string fullPath = Path.GetFullPath(certFile);
-        EgressLog.TlsLoaded(logger, certificate!.Leaf.Thumbprint, certificate.Leaf.NotAfter, fullPath);
-        return new CertificateReloader(certFile, keyFile, certificate, logger, options.TlsPollInterval);
     }
 
     private static Socket Bind(EgressOptions options)
