@@ -68,7 +68,11 @@ internal static class SoakCommand
         await using ProxyHost proxy = await ProxyHost.StartAsync(
             config,
             log,
-            tuneIngress: o => o.IdentifyInterval = TimeSpan.FromMilliseconds(50),
+            tuneIngress: o =>
+            {
+                o.IdentifyInterval = TimeSpan.FromMilliseconds(50);
+                o.IdentifyMargin = TimeSpan.FromMilliseconds(5);
+            },
             tuneEgress: o =>
             {
                 // Short deadlines so stalled and vanished clients are reaped many times within the run.

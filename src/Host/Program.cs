@@ -64,7 +64,11 @@ public static class Program
             }
 
             // The simulator paces identifies at 500 ms, not Discord's 5 s: the demo is ready in a second.
-            Action<Ingress.IngressOptions>? tuneIngress = simulator is null ? null : o => o.IdentifyInterval = simulator.Options.IdentifyInterval;
+            Action<Ingress.IngressOptions>? tuneIngress = simulator is null ? null : o =>
+            {
+                o.IdentifyInterval = simulator.Options.IdentifyInterval;
+                o.IdentifyMargin = simulator.Options.IdentifyInterval / 10;
+            };
             await using ProxyHost host = await ProxyHost.StartAsync(config, log, tuneIngress: tuneIngress, ct: stop.Token).ConfigureAwait(false);
             if (simulator is not null)
             {

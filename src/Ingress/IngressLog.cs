@@ -26,6 +26,9 @@ internal static partial class IngressLog
     [LoggerMessage(7, LogLevel.Information, "Shard {Shard}: the identify queue at {Url} answered after {Attempts} attempts")]
     public static partial void IdentifyQueueRecovered(ILogger logger, int shard, string url, int attempts);
 
+    [LoggerMessage(8, LogLevel.Warning, "Shard {Shard}: Discord refused its IDENTIFY (op 9) although the identify bucket {Bucket} was spaced {Previous}; spacing that bucket {Spacing} from now on")]
+    public static partial void IdentifySpacingWidened(ILogger logger, int shard, int bucket, TimeSpan previous, TimeSpan spacing);
+
     [LoggerMessage(10, LogLevel.Critical, "Shard {Shard} stopped: Discord closed the connection with {Code} ({Reason}). {Advice}")]
     public static partial void FatalClose(ILogger logger, int shard, int code, string? reason, string advice);
 

@@ -54,6 +54,13 @@ public sealed class IngressOptions
     /// <summary>Minimum time between two IDENTIFYs of one bucket (Discord: 5 s).</summary>
     public TimeSpan IdentifyInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Added to <see cref="IdentifyInterval"/> between two IDENTIFYs of one bucket, for the gateway's clock and
+    /// queue (<c>upstream.identify_margin_ms</c>); widened per bucket after an op 9 refusal.</summary>
+    public TimeSpan IdentifyMargin { get; set; } = Identify.IdentifyQueue.DefaultMargin;
+
+    /// <summary>The clock the in-process identify queue spaces IDENTIFYs by (tests drive a manual one).</summary>
+    public TimeProvider IdentifyClock { get; set; } = TimeProvider.System;
+
     /// <summary>Random wait before re-identifying after op 9 false (Discord asks 1–5 s).</summary>
     public (TimeSpan Min, TimeSpan Max) ReidentifyDelay { get; set; } = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
 
@@ -110,6 +117,8 @@ public sealed class IngressOptions
 
         Require(Cache is not null, nameof(Cache), "set");
         Require(IdentifyInterval >= TimeSpan.Zero, nameof(IdentifyInterval), ">= 0");
+        Require(IdentifyMargin >= TimeSpan.Zero, nameof(IdentifyMargin), ">= 0");
+        Require(IdentifyClock is not null, nameof(IdentifyClock), "set");
         Require(ReidentifyDelay.Min >= TimeSpan.Zero && ReidentifyDelay.Max >= ReidentifyDelay.Min, nameof(ReidentifyDelay), "0 <= Min <= Max");
         Require(RestMaxAttempts >= 1, nameof(RestMaxAttempts), ">= 1");
         Require(MaxReconnectDelay >= TimeSpan.Zero, nameof(MaxReconnectDelay), ">= 0");

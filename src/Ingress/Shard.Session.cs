@@ -65,6 +65,12 @@ public sealed partial class Shard
             case GatewayOpcode.InvalidSession:
                 bool resumable = data.SequenceEqual("true"u8);
                 IngressLog.InvalidSession(_logger, Id, resumable);
+                if (ctx.IdentifyQueued && !ctx.SessionEstablished)
+                {
+                    // The answer to our IDENTIFY: the gateway saw it too close to its bucket's previous one.
+                    _settings.IdentifyQueue.OnIdentifyRefused(Id);
+                }
+
                 ctx.End(new ConnectionEnd(resumable ? UpstreamEndReason.InvalidSessionResumable : UpstreamEndReason.InvalidSession), ResumableCloseCode);
                 break;
             default:
@@ -117,9 +123,12 @@ public sealed partial class Shard
             var buffer = new ArrayBufferWriter<byte>(512);
             IdentifyPayload.Write(buffer, _settings.Token, _settings.Intents, Id, _settings.TotalShards, _settings.Presence);
             _limiter.RecordControl();
+            ctx.IdentifyQueued = true;
             bool sent = await ctx.Writer.SendTextAsync(buffer.WrittenSpan.ToArray()).ConfigureAwait(false);
             if (sent)
             {
+                // The socket took it just now: the bucket's spacing counts from here, not from the grant.
+                turn.Sent();
                 IngressLog.IdentifySent(_logger, Id);
             }
         }

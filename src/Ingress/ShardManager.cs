@@ -16,13 +16,13 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
     private readonly Shard[] _shards;
     private readonly IngressMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly IDisposable? _queue;
+    private readonly IIdentifyQueue _identifyQueue;
     private int _stopped;
     private string? _stateFile;
 
-    private ShardManager(Shard[] shards, int totalShards, int shardStart, int shardEnd, GatewayBotInfo gateway, IngressMetrics metrics, ILogger logger, IDisposable? queue)
+    private ShardManager(Shard[] shards, int totalShards, int shardStart, int shardEnd, GatewayBotInfo gateway, IngressMetrics metrics, ILogger logger, IIdentifyQueue identifyQueue)
     {
-        _queue = queue;
+        _identifyQueue = identifyQueue;
         _shards = shards;
         TotalShards = totalShards;
         ShardStart = shardStart;
@@ -43,6 +43,9 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
 
     /// <summary>What <c>/gateway/bot</c> answered.</summary>
     public GatewayBotInfo Gateway { get; }
+
+    /// <summary>The queue every shard of this process identifies through (in-process, or the external one).</summary>
+    public IIdentifyQueue IdentifyQueue => _identifyQueue;
 
     /// <summary>The shards of [<see cref="ShardStart"/>, <see cref="ShardEnd"/>), in id order.</summary>
     public IReadOnlyList<Shard> Shards => _shards;
@@ -104,7 +107,7 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
             }
         }
 
-        var manager = new ShardManager(shards, total, start, end, gateway, metrics, logger, queue as IDisposable) { _stateFile = options.StateFile };
+        var manager = new ShardManager(shards, total, start, end, gateway, metrics, logger, queue) { _stateFile = options.StateFile };
         metrics.Registry.AddBeforeCollectCallback(manager.UpdateMetrics);
         IngressLog.Starting(logger, start, end, total, gateway.SessionStartLimit.MaxConcurrency, gateway.SessionStartLimit.Remaining);
         foreach (Shard shard in shards)
@@ -130,7 +133,7 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
         }
 
         await Task.WhenAll(stops).ConfigureAwait(false);
-        _queue?.Dispose();
+        (_identifyQueue as IDisposable)?.Dispose();
         IngressLog.Stopped(_logger, _shards.Length);
         if (_stateFile is not null)
         {
@@ -168,7 +171,7 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
             return external;
         }
 
-        return new IdentifyQueue(gateway.SessionStartLimit, options.IdentifyInterval, logger: logger);
+        return new IdentifyQueue(gateway.SessionStartLimit, options.IdentifyInterval, options.IdentifyMargin, options.IdentifyClock, logger);
     }
 
     private void UpdateMetrics()

@@ -20,6 +20,7 @@ public static class CommandLine
           --seed N                  data generator seed (default 1)
           --max-concurrency N       identify buckets (default 1)
           --identify-interval-ms N  time between identifies of a bucket (default 5000)
+          --identify-stamp-delay-ms N  time an accepted identify late, as a busy gateway does (default 0)
           --session-start-limit N   session_start_limit.total (default 1000)
           --heartbeat-ms N          heartbeat_interval in HELLO (default 41250)
           --tls                     serve https:// and wss:// with a generated self-signed certificate
@@ -85,6 +86,7 @@ public static class CommandLine
                 "--seed" => Int(value, v => o.Seed = v),
                 "--max-concurrency" => Int(value, v => o.MaxConcurrency = v),
                 "--identify-interval-ms" => Int(value, v => o.IdentifyInterval = TimeSpan.FromMilliseconds(v)),
+                "--identify-stamp-delay-ms" => Int(value, v => o.IdentifyStampDelay = TimeSpan.FromMilliseconds(v)),
                 "--session-start-limit" => Int(value, v => o.SessionStartLimit = v),
                 "--heartbeat-ms" => Int(value, v => o.HeartbeatIntervalMs = v),
                 "--reconnect-every" => Double(value, v => f = f with { ReconnectEvery = v }),

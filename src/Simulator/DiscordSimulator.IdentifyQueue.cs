@@ -44,7 +44,7 @@ public sealed partial class DiscordSimulator
         await IdentifyQueue.WaitTurnAsync(shard, ct).ConfigureAwait(false);
         lock (_identifyGate)
         {
-            _grants.Add(new QueueGrantRecord(_identifyOrder++, shard, DateTimeOffset.UtcNow));
+            _grants.Add(new QueueGrantRecord(_identifyOrder++, shard, Options.Clock.GetUtcNow()));
         }
 
         Log($"identify queue: shard {shard} may identify");
@@ -54,7 +54,7 @@ public sealed partial class DiscordSimulator
     {
         lock (_identifyGate)
         {
-            _identifies.Add(new IdentifyRecord(_identifyOrder++, shard, DateTimeOffset.UtcNow, accepted, refusal));
+            _identifies.Add(new IdentifyRecord(_identifyOrder++, shard, Options.Clock.GetUtcNow(), accepted, refusal));
         }
 
         if (!accepted)

@@ -31,6 +31,16 @@ public sealed class SimulatorOptions
     /// <summary>Minimum time between two IDENTIFYs of one bucket (Discord: 5 s); tests shorten it.</summary>
     public TimeSpan IdentifyInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How late the gateway times an accepted IDENTIFY, as a busy gateway does that processes its queue late: the bucket's
+    /// window starts this long after the IDENTIFY arrived, while the next one is judged by its own arrival. Zero (the
+    /// default) times each on arrival; tests set it to check that the proxy widens its spacing after an op 9.
+    /// </summary>
+    public TimeSpan IdentifyStampDelay { get; set; }
+
+    /// <summary>The clock the identify limits, the identify queue and their records go by; tests drive a manual one.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     /// <summary>How long the identify queue (<c>/queue?shard=N</c>) waits for a granted shard's IDENTIFY before serving its bucket's next shard.</summary>
     public TimeSpan IdentifyQueueHold { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -104,6 +114,8 @@ public sealed class SimulatorOptions
         Require(MaxConcurrency >= 1, nameof(MaxConcurrency), ">= 1");
         Require(IdentifyInterval >= TimeSpan.Zero, nameof(IdentifyInterval), ">= 0");
         Require(IdentifyQueueHold >= TimeSpan.Zero, nameof(IdentifyQueueHold), ">= 0");
+        Require(IdentifyStampDelay >= TimeSpan.Zero, nameof(IdentifyStampDelay), ">= 0");
+        Require(Clock is not null, nameof(Clock), "set");
         Require(SessionStartLimit >= 0, nameof(SessionStartLimit), ">= 0");
         Require(SessionStartResetAfter > TimeSpan.Zero, nameof(SessionStartResetAfter), "> 0");
         Require(HeartbeatIntervalMs >= 10, nameof(HeartbeatIntervalMs), ">= 10");

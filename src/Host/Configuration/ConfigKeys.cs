@@ -26,7 +26,7 @@ internal static class ConfigKeys
     ];
 
     /// <summary>Keys of <c>upstream</c>.</summary>
-    public static readonly string[] Upstream = ["api_base_url", "gateway_url", "compression", "identify_queue_url"];
+    public static readonly string[] Upstream = ["api_base_url", "gateway_url", "compression", "identify_queue_url", "identify_margin_ms"];
 
     /// <summary>Keys of <c>tls</c>.</summary>
     public static readonly string[] Tls = ["cert_file", "key_file"];

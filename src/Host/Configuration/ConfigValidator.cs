@@ -250,6 +250,7 @@ internal sealed partial class ConfigValidator
             static s => Array.IndexOf(Compressions, s) >= 0, Compressions);
         ReadString(inner, "upstream", "identify_queue_url", nullable: true,
             "an http:// or https:// URL of a twilight gateway-queue", static s => IsUrl(s, "http", "https"));
+        ReadInteger(inner, "upstream", "identify_margin_ms", 0, UpstreamConfig.MaxIdentifyMarginMs, nullable: false);
     }
 
     /// <summary><c>tls</c>: both files named, and the pair loadable now (a bad certificate stops the start, naming the file).</summary>

@@ -37,6 +37,7 @@ internal static class OptionsMapping
             ActivityType = config.Activity?.Type ?? 0,
             ActivityName = config.Activity?.Name,
             IdentifyQueueUrl = config.Upstream.IdentifyQueueUrl is { Length: > 0 } queue ? new Uri(queue) : null,
+            IdentifyMargin = TimeSpan.FromMilliseconds(config.Upstream.IdentifyMarginMs),
             Metrics = metrics,
             StateFile = config.StateFile is { } stateFile ? Path.GetFullPath(stateFile) : null,
             StateMaxAge = TimeSpan.FromSeconds(config.StateMaxAgeSeconds),

@@ -14,10 +14,15 @@ namespace GatewayProxy.Ingress.Connection;
 internal sealed class ConnectionWriter
 {
     private readonly Channel<OutgoingFrame> _queue = Channel.CreateUnbounded<OutgoingFrame>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly UpstreamOutput _transport;
     private readonly PipeWriter _output;
     private int _closeQueued;
 
-    public ConnectionWriter(PipeWriter output) => _output = output;
+    public ConnectionWriter(UpstreamOutput transport)
+    {
+        _transport = transport;
+        _output = transport.Writer;
+    }
 
     /// <summary>True once a close frame was queued: nothing more is accepted.</summary>
     public bool IsClosing => Volatile.Read(ref _closeQueued) != 0;
@@ -28,7 +33,8 @@ internal sealed class ConnectionWriter
     /// <summary>Queues a text message; false once the connection is closing.</summary>
     public bool TrySendText(ReadOnlySpan<byte> payload) => !IsClosing && _queue.Writer.TryWrite(new OutgoingFrame(WebSocketOpcode.Text, payload.ToArray()));
 
-    /// <summary>Queues a text message and completes when it has been flushed (false when the connection closed first).</summary>
+    /// <summary>Queues a text message and completes once the transport has taken it, i.e. it left through the socket
+    /// (false when the connection closed first).</summary>
     public Task<bool> SendTextAsync(byte[] payload)
     {
         var sent = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -82,7 +88,12 @@ internal sealed class ConnectionWriter
 
                 BytesWritten += frame.Payload.Length + WebSocketFrameWriter.MaxHeaderSize;
                 FlushResult flushed = await _output.FlushAsync(ct).ConfigureAwait(false);
-                frame.Sent?.TrySetResult(true);
+                if (frame.Sent is not null)
+                {
+                    // The flush only put the frame in the send pipe; the caller wants to know when the socket took it.
+                    frame.Sent.TrySetResult(await _transport.WhenSentAsync(_transport.Written).ConfigureAwait(false));
+                }
+
                 if (flushed.IsCompleted || frame.Opcode == WebSocketOpcode.Close)
                 {
                     break;

@@ -11,9 +11,10 @@ public sealed class UpstreamConnection : IAsyncDisposable
     private readonly Stream? _stream;
     private int _disposed;
 
-    internal UpstreamConnection(IDuplexPipe pipe, Socket socket, IDisposable? transport, Stream? stream)
+    internal UpstreamConnection(IDuplexPipe pipe, UpstreamOutput output, Socket socket, IDisposable? transport, Stream? stream)
     {
         Pipe = pipe;
+        Output = output;
         _socket = socket;
         _transport = transport;
         _stream = stream;
@@ -21,6 +22,9 @@ public sealed class UpstreamConnection : IAsyncDisposable
 
     /// <summary>The byte streams of the connection.</summary>
     public IDuplexPipe Pipe { get; }
+
+    /// <summary>The send side behind <see cref="IDuplexPipe.Output"/>: how much of what was written has left.</summary>
+    internal UpstreamOutput Output { get; }
 
     /// <summary>Tears the connection down at once (zombie, shutdown timeout): pending reads end.</summary>
     public void Abort()
@@ -60,6 +64,7 @@ public sealed class UpstreamConnection : IAsyncDisposable
         }
 
         Abort();
+        await Output.Completion.ConfigureAwait(false);
         _transport?.Dispose();
         if (_stream is not null)
         {

@@ -26,6 +26,7 @@ public sealed class UpstreamTransport
         minimumSegmentSize: ReceiveSegmentSize,
         useSynchronizationContext: false);
 
+    // Sends are rare (heartbeats, IDENTIFY/RESUME, client commands): the loop that drains them runs on the thread pool.
     private static readonly PipeOptions SendOptions = new(
         pool: null,
         readerScheduler: PipeScheduler.ThreadPool,
@@ -54,8 +55,10 @@ public sealed class UpstreamTransport
         {
             if (!tls)
             {
+                // The socket's receive side stays the library's (the hot path); the send side is ours, to know when bytes left.
                 SocketConnection connection = SocketConnection.Create(socket, SendOptions, ReceiveOptions);
-                return new UpstreamConnection(connection, socket, connection, null);
+                var output = new UpstreamOutput(memory => SendAllAsync(socket, memory), SendOptions);
+                return new UpstreamConnection(new DuplexPipe(connection.Input, output.Writer), output, socket, connection, null);
             }
 
             var network = new NetworkStream(socket, ownsSocket: false);
@@ -66,13 +69,23 @@ public sealed class UpstreamTransport
                 RemoteCertificateValidationCallback = CertificateValidation,
             };
             await ssl.AuthenticateAsClientAsync(auth, ct).ConfigureAwait(false);
-            IDuplexPipe pipe = StreamConnection.GetDuplex(ssl, SendOptions, ReceiveOptions);
-            return new UpstreamConnection(pipe, socket, pipe as IDisposable, ssl);
+            PipeReader input = StreamConnection.GetReader(ssl, ReceiveOptions);
+            var tlsOutput = new UpstreamOutput(memory => ssl.WriteAsync(memory), SendOptions);
+            return new UpstreamConnection(new DuplexPipe(input, tlsOutput.Writer), tlsOutput, socket, input as IDisposable, ssl);
         }
         catch
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    private static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            int sent = await socket.SendAsync(bytes, SocketFlags.None).ConfigureAwait(false);
+            bytes = bytes[sent..];
         }
     }
 

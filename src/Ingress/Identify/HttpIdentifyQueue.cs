@@ -102,6 +102,11 @@ public sealed class HttpIdentifyQueue : IIdentifyQueue, IDisposable
         }
     }
 
+    /// <summary>Nothing to widen here: the shared server owns every bucket's spacing (the shard logs the refusal).</summary>
+    public void OnIdentifyRefused(int shardId)
+    {
+    }
+
     /// <summary>Closes the pooled connections.</summary>
     public void Dispose() => _http.Dispose();
 

@@ -11,12 +11,13 @@ internal sealed class ConnectionContext : IDisposable
     private ConnectionEnd _end;
     private volatile bool _ended;
     private volatile bool _sessionEstablished;
+    private volatile bool _identifyQueued;
 
     public ConnectionContext(UpstreamConnection connection, bool resuming, CancellationToken shardToken)
     {
         Connection = connection;
         Resuming = resuming;
-        Writer = new ConnectionWriter(connection.Pipe.Output);
+        Writer = new ConnectionWriter(connection.Output);
         _cts = CancellationTokenSource.CreateLinkedTokenSource(shardToken);
     }
 
@@ -41,6 +42,13 @@ internal sealed class ConnectionContext : IDisposable
     {
         get => _sessionEstablished;
         set => _sessionEstablished = value;
+    }
+
+    /// <summary>True once an IDENTIFY was queued on this connection: an op 9 before READY is then its refusal.</summary>
+    public bool IdentifyQueued
+    {
+        get => _identifyQueued;
+        set => _identifyQueued = value;
     }
 
     /// <summary>True once an end reason was recorded.</summary>

@@ -10,7 +10,7 @@ internal sealed class IdentifyLimiter
     private readonly SimulatorOptions _options;
     private readonly long[] _lastIdentify;
     private readonly bool[] _used;
-    private long _windowStart = Environment.TickCount64;
+    private long _windowStart;
     private int _remaining;
 
     /// <summary>A limiter with a full budget.</summary>
@@ -20,19 +20,23 @@ internal sealed class IdentifyLimiter
         _lastIdentify = new long[options.MaxConcurrency];
         _used = new bool[options.MaxConcurrency];
         _remaining = options.SessionStartLimit;
+        _windowStart = NowMs;
     }
+
+    /// <summary>Milliseconds on <see cref="SimulatorOptions.Clock"/>.</summary>
+    private long NowMs => (long)_options.Clock.GetElapsedTime(0).TotalMilliseconds;
 
     /// <summary>Takes an identify slot for a shard, or says why not (bucket busy, or no session starts left).</summary>
     public bool TryAcquire(int shard, out string? refusal)
     {
         lock (_gate)
         {
-            var now = Environment.TickCount64;
+            var now = NowMs;
             RollWindow(now);
             var bucket = shard % _options.MaxConcurrency;
             if (_used[bucket] && now - _lastIdentify[bucket] < (long)_options.IdentifyInterval.TotalMilliseconds)
             {
-                refusal = $"identify bucket {bucket} used {now - _lastIdentify[bucket]} ms ago (one per {_options.IdentifyInterval.TotalMilliseconds} ms)";
+                refusal = $"identify bucket {bucket} used {now - _lastIdentify[bucket]} ms ago by the gateway's clock (one per {_options.IdentifyInterval.TotalMilliseconds} ms)";
                 return false;
             }
 
@@ -44,7 +48,7 @@ internal sealed class IdentifyLimiter
 
             _remaining--;
             _used[bucket] = true;
-            _lastIdentify[bucket] = now;
+            _lastIdentify[bucket] = now + (long)_options.IdentifyStampDelay.TotalMilliseconds;
             refusal = null;
             return true;
         }
@@ -55,7 +59,7 @@ internal sealed class IdentifyLimiter
     {
         lock (_gate)
         {
-            var now = Environment.TickCount64;
+            var now = NowMs;
             RollWindow(now);
             var bucket = shard % _options.MaxConcurrency;
             long waitMs = 0;
@@ -78,7 +82,7 @@ internal sealed class IdentifyLimiter
     {
         lock (_gate)
         {
-            var now = Environment.TickCount64;
+            var now = NowMs;
             RollWindow(now);
             var resetAfter = (long)_options.SessionStartResetAfter.TotalMilliseconds - (now - _windowStart);
             return (_options.SessionStartLimit, _remaining, Math.Max(0, resetAfter), _options.MaxConcurrency);

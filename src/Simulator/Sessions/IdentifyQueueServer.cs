@@ -14,6 +14,7 @@ internal sealed class IdentifyQueueServer
 {
     private readonly IdentifyLimiter _limiter;
     private readonly TimeSpan _hold;
+    private readonly TimeProvider _clock;
     private readonly Bucket[] _buckets;
 
     /// <summary>A queue over the simulator's identify limits.</summary>
@@ -21,6 +22,7 @@ internal sealed class IdentifyQueueServer
     {
         _limiter = limiter;
         _hold = options.IdentifyQueueHold;
+        _clock = options.Clock;
         _buckets = new Bucket[options.MaxConcurrency];
         for (var i = 0; i < _buckets.Length; i++)
         {
@@ -56,7 +58,7 @@ internal sealed class IdentifyQueueServer
             // Loop: a timer may fire a little early by the limiter's millisecond clock.
             for (var wait = _limiter.TimeUntilAllowed(shard); wait > TimeSpan.Zero; wait = _limiter.TimeUntilAllowed(shard))
             {
-                await Task.Delay(wait, ct).ConfigureAwait(false);
+                await Task.Delay(wait, _clock, ct).ConfigureAwait(false);
             }
 
             lock (bucket)

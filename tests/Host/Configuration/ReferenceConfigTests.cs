@@ -54,6 +54,7 @@ public class ReferenceConfigTests
         Assert.Null(config.Upstream.GatewayUrl);
         Assert.Equal(UpstreamCompression.ZlibStream, config.Upstream.Compression);
         Assert.Null(config.Upstream.IdentifyQueueUrl);
+        Assert.Equal(1000, config.Upstream.IdentifyMarginMs);
         Assert.Null(config.StateFile);
         Assert.Equal(120, config.StateMaxAgeSeconds);
     }
@@ -101,7 +102,7 @@ public class ReferenceConfigTests
               "ring_size": 16, "ring_sizes": {"5": 1048576, "7": 32},
               "session_ttl_seconds": 30,
               "upstream": {"api_base_url": "http://127.0.0.1:5000/api/v10", "gateway_url": "ws://127.0.0.1:5001",
-                           "compression": "zstd-stream", "identify_queue_url": "http://queue:8000"},
+                           "compression": "zstd-stream", "identify_queue_url": "http://queue:8000", "identify_margin_ms": 400},
               "state_file": "/var/lib/gp/state.bin", "state_max_age_seconds": 60,
             }
             """;
@@ -134,7 +135,7 @@ public class ReferenceConfigTests
         Assert.Equal(new UpstreamConfig
         {
             ApiBaseUrl = "http://127.0.0.1:5000/api/v10", GatewayUrl = "ws://127.0.0.1:5001",
-            Compression = UpstreamCompression.ZstdStream, IdentifyQueueUrl = "http://queue:8000",
+            Compression = UpstreamCompression.ZstdStream, IdentifyQueueUrl = "http://queue:8000", IdentifyMarginMs = 400,
         }, c.Upstream);
         Assert.Equal("/var/lib/gp/state.bin", c.StateFile);
         Assert.Equal(60, c.StateMaxAgeSeconds);

@@ -73,6 +73,7 @@ internal sealed class ProxyFixture : IAsyncDisposable
             ProxyHost proxy = await ProxyHost.StartAsync(config, log, tuneIngress: o =>
             {
                 o.IdentifyInterval = TimeSpan.FromMilliseconds(50);
+                o.IdentifyMargin = TimeSpan.FromMilliseconds(5);
                 tuneIngress?.Invoke(o);
             }, tuneEgress: tuneEgress);
             var fixture = new ProxyFixture(sim, proxy);

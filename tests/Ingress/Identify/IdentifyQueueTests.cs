@@ -9,14 +9,16 @@ public sealed class IdentifyQueueTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
+    private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(250);
+
     // What the queue actually spaces a bucket's IDENTIFYs by: Discord's interval plus the margin for its clock and queue.
-    private static readonly TimeSpan Spacing = Interval + TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan Spacing = Interval + Margin;
 
     [Fact]
     public async Task Each_bucket_identifies_once_per_interval_counted_from_the_end_of_the_previous_turn()
     {
         var time = new ManualTimeProvider();
-        var queue = new IdentifyQueue(new SessionStartLimit(1000, 1000, TimeSpan.FromHours(1), MaxConcurrency: 2), Interval, time);
+        var queue = new IdentifyQueue(new SessionStartLimit(1000, 1000, TimeSpan.FromHours(1), MaxConcurrency: 2), Interval, Margin, time);
 
         IdentifyTurn shard0 = await queue.WaitTurnAsync(0, CancellationToken.None);
         IdentifyTurn shard1 = await queue.WaitTurnAsync(1, CancellationToken.None); // another bucket: not held up by shard 0
@@ -40,17 +42,27 @@ public sealed class IdentifyQueueTests
     }
 
     [Theory]
-    [InlineData(5000, 250)]
-    [InlineData(500, 50)]
-    [InlineData(0, 0)]
-    public void The_margin_is_a_tenth_of_the_interval_and_at_most_250_ms(int intervalMs, int marginMs) =>
-        Assert.Equal(TimeSpan.FromMilliseconds(marginMs), IdentifyQueue.SpacingMargin(TimeSpan.FromMilliseconds(intervalMs)));
+    [InlineData(1000, 5000, 2500)] // at least half the interval
+    [InlineData(2000, 5000, 4000)] // else doubled
+    [InlineData(4000, 5000, 8000)]
+    [InlineData(8000, 5000, 10000)] // at most twice the interval
+    [InlineData(0, 5000, 2500)]
+    [InlineData(0, 0, 0)]
+    public void A_refusal_doubles_the_margin_to_at_least_half_and_at_most_twice_the_interval(int marginMs, int intervalMs, int widenedMs) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(widenedMs), IdentifyQueue.WidenedMargin(TimeSpan.FromMilliseconds(marginMs), TimeSpan.FromMilliseconds(intervalMs)));
+
+    [Fact]
+    public void The_default_margin_is_one_second()
+    {
+        var queue = new IdentifyQueue(new SessionStartLimit(1000, 1000, TimeSpan.FromHours(1), 1), Interval, time: new ManualTimeProvider());
+        Assert.Equal(Interval + TimeSpan.FromSeconds(1), queue.SpacingOf(0));
+    }
 
     [Fact]
     public async Task An_exhausted_session_start_limit_waits_for_its_reset()
     {
         var time = new ManualTimeProvider();
-        var queue = new IdentifyQueue(new SessionStartLimit(Total: 5, Remaining: 1, ResetAfter: TimeSpan.FromMinutes(10), MaxConcurrency: 1), TimeSpan.Zero, time);
+        var queue = new IdentifyQueue(new SessionStartLimit(Total: 5, Remaining: 1, ResetAfter: TimeSpan.FromMinutes(10), MaxConcurrency: 1), TimeSpan.Zero, TimeSpan.Zero, time);
 
         (await queue.WaitTurnAsync(0, CancellationToken.None)).Dispose();
         Assert.Equal(0, queue.Remaining);
@@ -67,7 +79,7 @@ public sealed class IdentifyQueueTests
     public async Task A_cancelled_waiter_gives_its_place_to_the_next()
     {
         var time = new ManualTimeProvider();
-        var queue = new IdentifyQueue(new SessionStartLimit(1000, 1000, TimeSpan.FromHours(1), 1), Interval, time);
+        var queue = new IdentifyQueue(new SessionStartLimit(1000, 1000, TimeSpan.FromHours(1), 1), Interval, Margin, time);
         IdentifyTurn first = await queue.WaitTurnAsync(0, CancellationToken.None);
         using var cts = new CancellationTokenSource();
         Task<IdentifyTurn> cancelled = queue.WaitTurnAsync(1, cts.Token).AsTask();

@@ -58,6 +58,7 @@ internal sealed class IngressTestKit : IAsyncDisposable
         RingSize = 1024,
         Cache = cache ?? CacheOptions.All(),
         IdentifyInterval = simulator.Options.IdentifyInterval + TimeSpan.FromMilliseconds(100),
+        IdentifyMargin = TimeSpan.FromMilliseconds(20),
         ReidentifyDelay = (TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)),
         Metrics = Metrics.NewCustomRegistry(),
         CertificateValidation = (_, certificate, _, _) => certificate is not null && simulator.Certificate is not null

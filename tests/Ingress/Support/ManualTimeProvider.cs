@@ -31,6 +31,27 @@ internal sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>How far the clock must move for the next timer to fire; null when none waits.</summary>
+    public TimeSpan? UntilNextTimer
+    {
+        get
+        {
+            lock (_lock)
+            {
+                long next = long.MaxValue;
+                foreach (ManualTimer t in _timers)
+                {
+                    if (t.Due >= 0 && t.Due < next)
+                    {
+                        next = t.Due;
+                    }
+                }
+
+                return next == long.MaxValue ? null : TimeSpan.FromTicks(Math.Max(0, next - _ticks));
+            }
+        }
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new ManualTimer(this, callback, state);
