@@ -60,6 +60,25 @@ internal sealed partial class ClientConnection
         if (!IsCloseRequested) Close(GatewayCloseCode.None, string.Empty, ClientDisconnectReason.Dropped, keepSession: true);
         try
         {
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // Whatever failed above, the close frame still goes out and the socket still closes gracefully: a socket
+            // closed with its close frame unsent, or with unread input (the kernel then sends RST), leaves the client
+            // without a close code.
+            await FinishTransportAsync().ConfigureAwait(false);
+            // _closing is not disposed: another thread may be inside Close() (after winning nothing) and a timer-less
+            // CancellationTokenSource holds no resources.
+            Output.Dispose();
+        }
+    }
+
+    /// <summary>Ends the session start, leaves the relay worker and releases the session.</summary>
+    private async Task ReleaseAsync()
+    {
+        try
+        {
             await _startTask.ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException)
@@ -71,8 +90,15 @@ internal sealed partial class ClientConnection
         if (worker is not null)
         {
             worker.Detach(this);
-            // Bounded: a worker that is gone (shutdown) releases everything it held anyway.
-            await WorkerReleased.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            try
+            {
+                // Bounded: a worker that is gone (shutdown) releases everything it held anyway.
+                await WorkerReleased.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // A starved worker: the teardown goes on (an output write after the close frame is refused).
+            }
         }
 
         ClientSession? session = Session;
@@ -87,10 +113,6 @@ internal sealed partial class ClientConnection
 
         _sessionReleased.TrySetResult();
         _context.Metrics.Disconnected(_closeReason);
-        await FinishTransportAsync().ConfigureAwait(false);
-        // _closing is not disposed: another thread may be inside Close() (after winning nothing) and a timer-less
-        // CancellationTokenSource holds no resources.
-        Output.Dispose();
     }
 
     private void ReleaseSession(ClientSession session, bool keep)

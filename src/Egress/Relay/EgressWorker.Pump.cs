@@ -68,6 +68,8 @@ internal sealed partial class EgressWorker
         bool overrun = false;
         lock (output.SyncRoot)
         {
+            // Again under the lock: a close frame written since the check above must stay the last frame on the wire.
+            if (output.IsClosed) return PumpResult.Removed;
             for (long seq = first; seq <= last; seq++)
             {
                 PayloadSlot<EventMeta> slot = ring[seq];
@@ -182,6 +184,7 @@ internal sealed partial class EgressWorker
         ClientOutput output = client.Output;
         lock (output.SyncRoot)
         {
+            if (output.IsClosed) return;
             long seq = session.Cursor.Seq + 1;
             _restore.Reset();
             GatewayPayloads.WriteResumed(_restore, seq);
