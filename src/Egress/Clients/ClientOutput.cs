@@ -125,8 +125,10 @@ internal sealed partial class ClientOutput
             {
                 WebSocketFrameWriter.WriteClose(_writer, code, reason);
             }
-            catch (InvalidOperationException)
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
             {
+                // The socket's send loop completes the pipe's writer itself when a send fails, on its own thread: a
+                // write racing that sees a completed writer or a span cut short (the frame itself always fits).
                 _faulted = true;
                 return false;
             }
@@ -146,8 +148,9 @@ internal sealed partial class ClientOutput
             {
                 WebSocketFrameWriter.WriteFrame(_writer, WebSocketOpcode.Pong, payload);
             }
-            catch (InvalidOperationException)
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
             {
+                // As in TryWriteClose: the send loop completed the writer under this write.
                 _faulted = true;
                 return;
             }
@@ -172,7 +175,7 @@ internal sealed partial class ClientOutput
             Span<byte> span;
             try
             {
-                span = _writer.GetSpan(header + length);
+                span = GetSpanLocked(header + length);
             }
             catch (InvalidOperationException)
             {
@@ -183,7 +186,17 @@ internal sealed partial class ClientOutput
             WebSocketFrameWriter.WriteHeader(span, WebSocketOpcode.Text, fin: true, length);
             SequenceSplice.Write(span.Slice(header), payload, envelope, clientSeq);
             if (!reader.Validate(ringSeq)) return false;
-            _writer.Advance(header + length);
+            try
+            {
+                _writer.Advance(header + length);
+            }
+            catch (InvalidOperationException)
+            {
+                // The send loop completed the writer since GetSpan: the client is gone.
+                _faulted = true;
+                return true;
+            }
+
             _uncounted += header + length;
             return true;
         }
@@ -244,12 +257,24 @@ internal sealed partial class ClientOutput
     private void WriteFrameLocked(WebSocketOpcode opcode, ReadOnlySpan<byte> payload)
     {
         int header = WebSocketFrameWriter.GetHeaderSize(payload.Length, masked: false);
-        Span<byte> span = _writer.GetSpan(header + payload.Length);
+        Span<byte> span = GetSpanLocked(header + payload.Length);
         WebSocketFrameWriter.WriteHeader(span, opcode, fin: true, payload.Length);
         payload.CopyTo(span.Slice(header));
         _writer.Advance(header + payload.Length);
         _uncounted += header + payload.Length;
     }
+
+    /// <summary>A span of at least <paramref name="size"/> bytes from the transport; throws InvalidOperationException (a dead
+    /// transport, handled as faulted by every caller) when the send loop completed the writer, even mid-call.</summary>
+    private Span<byte> GetSpanLocked(int size)
+    {
+        Span<byte> span = _writer.GetSpan(size);
+        if (span.Length < size) ThrowTransportCompleted();
+        return span;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTransportCompleted() => throw new InvalidOperationException("The transport's writer was completed while writing.");
 
     private void CountBytesLocked()
     {
