@@ -25,24 +25,28 @@ internal static class BaselineHost
     /// <summary>Prefix of the answer: allocated bytes, gen0, gen1, gen2.</summary>
     public const string StatsLine = "baseline stats ";
 
-    /// <summary>Runs a baseline until stdin closes; returns the exit code.</summary>
-    public static async Task<int> RunAsync(string mode, string[] args)
+    /// <summary>The child command of one baseline (<see cref="RawMode"/> or <see cref="NaiveMode"/>): <c>--upstream-port PORT</c>.</summary>
+    public static System.CommandLine.Command Create(string mode)
     {
-        var upstreamPort = 0;
-        for (var i = 0; i + 1 < args.Length; i++)
+        var port = new System.CommandLine.Option<int>("--upstream-port")
         {
-            if (args[i] == "--upstream-port")
-            {
-                upstreamPort = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-            }
-        }
-
-        if (upstreamPort <= 0)
+            Description = "The Simulator's port on 127.0.0.1.",
+            Required = true,
+            CustomParser = CommandLine.OptionParsers.Int(1, 0, max: 65535),
+        };
+        var command = new System.CommandLine.Command(mode, mode == RawMode
+            ? "Used by e2e (a baseline child process): forwards TCP bytes between each client and the Simulator untouched; answers \"stats\" on stdin."
+            : "Used by e2e (a baseline child process): a naive proxy (one upstream connection per client, JsonNode re-serialization); answers \"stats\" on stdin.")
         {
-            await Console.Error.WriteLineAsync($"{mode}: --upstream-port PORT is required").ConfigureAwait(false);
-            return 2;
-        }
+            port,
+        };
+        command.SetAction((result, _) => RunAsync(mode, result.GetValue(port)));
+        return command;
+    }
 
+    /// <summary>Runs a baseline until stdin closes; returns the exit code.</summary>
+    public static async Task<int> RunAsync(string mode, int upstreamPort)
+    {
         var upstream = new IPEndPoint(IPAddress.Loopback, upstreamPort);
         using var stop = new CancellationTokenSource();
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

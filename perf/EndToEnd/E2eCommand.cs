@@ -12,17 +12,12 @@ internal static class E2eCommand
 {
     private static readonly TransportCompression[] Compressions = [TransportCompression.None, TransportCompression.ZlibStream, TransportCompression.ZstdStream];
 
-    /// <summary>Runs the mode the arguments ask for; returns the exit code.</summary>
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>Runs what <paramref name="options"/> ask for; returns the exit code (2 for an unknown scenario).</summary>
+    public static async Task<int> RunAsync(E2eOptions options)
     {
-        E2eOptions options;
-        try
+        if (UnknownScenarios(options) is { } unknown)
         {
-            options = E2eOptions.Parse(args);
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException)
-        {
-            await Console.Error.WriteLineAsync("e2e: " + e.Message).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("e2e: " + unknown).ConfigureAwait(false);
             return 2;
         }
 
@@ -61,7 +56,21 @@ internal static class E2eCommand
         return failures.Count == 0 ? 0 : 1;
     }
 
-    private static List<(Scenario Scenario, List<TargetKind> Targets)> Plan(E2eOptions o)
+    /// <summary>Null when every <c>--scenario</c> name is in the mode's plan, else a message naming the unknown ones and listing the valid ones.</summary>
+    private static string? UnknownScenarios(E2eOptions o)
+    {
+        var valid = new List<string>();
+        foreach (var (scenario, _) in Plan(o, filter: false))
+        {
+            valid.Add(scenario.Name);
+        }
+
+        var unknown = o.Scenarios.FindAll(name => !valid.Contains(name));
+        return unknown.Count == 0 ? null
+            : $"unknown scenario{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown)}; valid in {(o.Quick ? "quick" : "full")} mode{(o.NoScale ? " with --no-scale" : "")}: {string.Join(", ", valid)}";
+    }
+
+    private static List<(Scenario Scenario, List<TargetKind> Targets)> Plan(E2eOptions o, bool filter = true)
     {
         var plan = new List<(Scenario, List<TargetKind>)>();
         var warmup = o.Warmup ?? (o.Quick ? 3000 : 10_000);
@@ -114,7 +123,7 @@ internal static class E2eCommand
             }
         }
 
-        if (o.Scenarios.Count > 0)
+        if (filter && o.Scenarios.Count > 0)
         {
             plan.RemoveAll(p => !o.Scenarios.Contains(p.Item1.Name));
         }

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Diagnostics;
+using GatewayProxy.Perf.CommandLine;
 using System.Globalization;
 using GatewayProxy.Host;
 using GatewayProxy.Host.Configuration;
@@ -14,32 +16,31 @@ namespace GatewayProxy.Perf.Soak;
 /// </summary>
 internal static class SoakCommand
 {
-    /// <summary>Runs the soak; exit code 0 when memory stayed flat, 1 when it grew, 2 on bad arguments.</summary>
-    public static int Run(string[] args)
+    /// <summary>The <c>soak</c> command; exit code 0 when memory stayed flat, 1 when it grew, 2 on bad arguments.</summary>
+    public static Command Create()
     {
-        double minutes = 10;
-        int sampleSeconds = 10;
-        double rate = 200;
-        int churn = 3;
-        string output = Path.Combine("docs", "soak");
-        for (int i = 0; i + 1 < args.Length; i += 2)
+        var minutes = new Option<double>("--minutes") { Description = "Length of the run in minutes (default 10).", CustomParser = OptionParsers.Double(0.01, 10) };
+        var sampleSeconds = new Option<int>("--sample-seconds") { Description = "Seconds between two samples, each forcing a full GC (default 10).", CustomParser = OptionParsers.Int(1, 10) };
+        var rate = new Option<double>("--rate") { Description = "Live events per second per shard (default 200).", CustomParser = OptionParsers.Double(0.001, 200) };
+        var churn = new Option<int>("--churn") { Description = "Churn workers: connect, drop, resume, stall (default 3).", CustomParser = OptionParsers.Int(0, 3) };
+        var output = new Option<string>("--out") { Description = "Folder for soak.csv, soak.md and soak.png (default docs/soak).", DefaultValueFactory = _ => Path.Combine("docs", "soak") };
+        var command = new Command("soak", "Bounded memory soak: the Simulator and the proxy in this process, steady events plus client churn, memory sampled; writes soak.csv, soak.md and soak.png (docs/soak.md).")
         {
-            string value = args[i + 1];
-            switch (args[i])
+            minutes, sampleSeconds, rate, churn, output,
+        };
+        command.SetAction((result, _) =>
+        {
+            var words = new List<string>();
+            foreach (var token in result.Tokens)
             {
-                case "--minutes": minutes = double.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--sample-seconds": sampleSeconds = int.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--rate": rate = double.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--churn": churn = int.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--out": output = value; break;
-                default:
-                    Console.Error.WriteLine($"soak: unknown option {args[i]}");
-                    return 2;
+                words.Add(token.Value);
             }
-        }
 
-        string command = "dotnet run -c Release --project perf -- soak " + string.Join(' ', args);
-        return RunAsync(TimeSpan.FromMinutes(minutes), TimeSpan.FromSeconds(sampleSeconds), rate, churn, output, command.TrimEnd()).GetAwaiter().GetResult();
+            string line = "dotnet run -c Release --project perf -- soak " + string.Join(' ', words.Skip(1));
+            return RunAsync(TimeSpan.FromMinutes(result.GetValue(minutes)), TimeSpan.FromSeconds(result.GetValue(sampleSeconds)), result.GetValue(rate),
+                result.GetValue(churn), result.GetValue(output)!, line.TrimEnd());
+        });
+        return command;
     }
 
     private static async Task<int> RunAsync(TimeSpan duration, TimeSpan every, double rate, int churn, string output, string command)
