@@ -15,6 +15,9 @@ public static class CommandLine
           --shards N                shard count (default 2)
           --guilds N                guilds, spread over shards by (id >> 22) % shards (default 20)
           --members N               members per guild (default 50)
+          --guild-size-mix          draw guild sizes from a large bot's mix (90% 10-100 members, 9% 251-1000, 1% huge)
+          --live-guilds N           live events touch only the first N guilds of each shard (default 0 = all)
+          --hot-guilds N            changed guilds kept as trees per shard between calls (default unlimited)
           --rate R                  live events per second per shard (default 10; 0 = paused)
           --events N                live events per shard before the stream stops (default unlimited)
           --seed N                  data generator seed (default 1)
@@ -55,6 +58,12 @@ public static class CommandLine
                 continue;
             }
 
+            if (name is "--guild-size-mix")
+            {
+                o.GuildSizeMix = true;
+                continue;
+            }
+
             if (name is "--verbose")
             {
                 o.Verbose = true;
@@ -81,6 +90,8 @@ public static class CommandLine
                 "--shards" => Int(value, v => o.ShardCount = v),
                 "--guilds" => Int(value, v => o.GuildCount = v),
                 "--members" => Int(value, v => o.MembersPerGuild = v),
+                "--live-guilds" => Int(value, v => o.LiveGuildsPerShard = v),
+                "--hot-guilds" => Int(value, v => o.HotGuildsPerShard = v),
                 "--rate" => Double(value, v => o.EventsPerSecond = v),
                 "--events" => Long(value, v => o.EventCount = v),
                 "--seed" => Int(value, v => o.Seed = v),

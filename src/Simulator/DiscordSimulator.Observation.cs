@@ -8,6 +8,20 @@ public sealed partial class DiscordSimulator
     private readonly Lock _commandGate = new();
     private readonly List<GatewayCommandRecord> _commands = [];
     private TaskCompletionSource _commandSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _guildCreates;
+    private long _guildCreateBytes;
+
+    /// <summary>GUILD_CREATEs sequenced for sessions so far (after READY and live), prepared replays not included.</summary>
+    public long GuildCreatesSent => Interlocked.Read(ref _guildCreates);
+
+    /// <summary>Bytes of the <c>d</c> of those GUILD_CREATEs, as each session's intents and large_threshold shaped them.</summary>
+    public long GuildCreateBytesSent => Interlocked.Read(ref _guildCreateBytes);
+
+    internal void CountGuildCreate(int bytes)
+    {
+        Interlocked.Increment(ref _guildCreates);
+        Interlocked.Add(ref _guildCreateBytes, bytes);
+    }
 
     /// <summary>Every dispatch sequenced on a shard (READY, GUILD_CREATEs, live events, replies, RESUMED), once per sequence number, in order.</summary>
     public IReadOnlyList<SentDispatch> GetSentDispatches(int shard)

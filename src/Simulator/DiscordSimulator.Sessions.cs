@@ -195,7 +195,7 @@ public sealed partial class DiscordSimulator
                 return true;
             }
 
-            return op switch
+            var valid = op switch
             {
                 GatewayOpcode.RequestGuildMembers => CommandResponder.RequestGuildMembers(shard, session, d),
                 GatewayOpcode.PresenceUpdate => CommandResponder.UpdatePresence(shard, State.BotUserId, d),
@@ -203,6 +203,8 @@ public sealed partial class DiscordSimulator
                 GatewayOpcode.RequestSoundboardSounds => CommandResponder.RequestSoundboardSounds(shard, session, d),
                 _ => false,
             };
+            shard.Data.Hot.Trim(Options.HotGuildsPerShard);
+            return valid;
         }
     }
 }

@@ -101,6 +101,25 @@ public sealed class SimulatorOptions
     /// </summary>
     public bool SteadyState { get; set; }
 
+    /// <summary>
+    /// Draws each guild's size from a large bot's mix instead of the per-guild counts above: 90% small (10–100 members),
+    /// 9% large (251–1,000, over any large_threshold), 1% huge (1,000–5,000 members, channels and roles in the hundreds).
+    /// Default off: the worlds (and so the bytes) of every seed stay what they were.
+    /// </summary>
+    public bool GuildSizeMix { get; set; }
+
+    /// <summary>
+    /// Live events touch only the first this-many guilds of each shard (a large bot's traffic comes from a few of its
+    /// guilds); this also bounds how many guilds the Simulator ever keeps changed state for. 0: every guild.
+    /// </summary>
+    public int LiveGuildsPerShard { get; set; }
+
+    /// <summary>
+    /// Changed guilds each shard keeps as JsonNode trees between generation calls (the oldest thawed are serialized back
+    /// to bytes past it); null: every tree is kept. A tree costs ~15× the guild's JSON.
+    /// </summary>
+    public int? HotGuildsPerShard { get; set; }
+
     /// <summary>Writes a line per connection, close and fault to standard error.</summary>
     public bool Verbose { get; set; }
 
@@ -130,6 +149,8 @@ public sealed class SimulatorOptions
         Require(ReplayBufferSize >= 1, nameof(ReplayBufferSize), ">= 1");
         Require(RecordLimit >= 2, nameof(RecordLimit), ">= 2");
         Require(PayloadCompressionThreshold >= 0, nameof(PayloadCompressionThreshold), ">= 0");
+        Require(LiveGuildsPerShard >= 0, nameof(LiveGuildsPerShard), ">= 0");
+        Require(HotGuildsPerShard is null or >= 0, nameof(HotGuildsPerShard), "null or >= 0");
     }
 
     private static void Require(bool ok, string name, string wanted)

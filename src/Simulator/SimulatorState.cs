@@ -5,8 +5,8 @@ namespace GatewayProxy.Simulator;
 
 /// <summary>
 /// The generated bot: its user, application and guilds per shard, each as the full GUILD_CREATE object
-/// (every member and presence), kept consistent with every event the simulator emits (held serialized until an event
-/// changes a guild: see <see cref="GuildData"/>). Readers get copies.
+/// (every member and presence), kept consistent with every event the simulator emits (generated again on every read
+/// until an event changes a guild: see <see cref="GuildData"/>). Readers get copies.
 /// </summary>
 public sealed class SimulatorState
 {
@@ -55,6 +55,25 @@ public sealed class SimulatorState
 
             return n;
         }
+    }
+
+    /// <summary>Guilds and members (member_count summed) per part of the size mix (<see cref="SimulatorOptions.GuildSizeMix"/>).</summary>
+    public IReadOnlyDictionary<GuildSize, (int Guilds, long Members)> GuildSizes()
+    {
+        var sizes = new SortedDictionary<GuildSize, (int Guilds, long Members)>();
+        foreach (var shard in _shards)
+        {
+            lock (shard.Gate)
+            {
+                foreach (var guild in shard.Guilds)
+                {
+                    var (guilds, members) = sizes.GetValueOrDefault(guild.Size);
+                    sizes[guild.Size] = (guilds + 1, members + guild.MemberCount);
+                }
+            }
+        }
+
+        return sizes;
     }
 
     /// <summary>The shard of a guild id: <c>(id &gt;&gt; 22) % shards</c>.</summary>

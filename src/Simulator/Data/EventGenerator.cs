@@ -42,6 +42,9 @@ internal sealed partial class EventGenerator
     /// <summary>See <see cref="SimulatorOptions.SteadyState"/>.</summary>
     public bool SteadyState { get; init; }
 
+    /// <summary>See <see cref="SimulatorOptions.LiveGuildsPerShard"/> (0: every guild).</summary>
+    public int LiveGuilds { get; init; }
+
     /// <summary>
     /// Generates the next event(s), at most <paramref name="budget"/> dispatches, choosing only kinds some session with
     /// <paramref name="intents"/> receives; appends them to <paramref name="output"/> and returns how many were added (0 when the shard has no guild).
@@ -70,7 +73,7 @@ internal sealed partial class EventGenerator
         // A kind whose preconditions fail (no message to edit, no unused role...) falls back to the next draw; bounded.
         for (var attempt = 0; attempt < 16; attempt++)
         {
-            var guild = _shard.Guilds[Rng.Next(_shard.Guilds.Count)];
+            var guild = _shard.Guilds[Rng.Next(LiveGuilds > 0 ? Math.Min(LiveGuilds, _shard.Guilds.Count) : _shard.Guilds.Count)];
             var kind = SteadyState ? Balance(Draw(intents, budget, total), guild) : Draw(intents, budget, total);
             _shard.Ids.Advance(1 + Rng.Next(1500));
             var before = output.Count;

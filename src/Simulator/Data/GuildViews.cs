@@ -17,13 +17,13 @@ internal static class GuildViews
 
     /// <summary>
     /// GUILD_CREATE's <c>d</c> serialized for a session: a cold guild whose view is the whole guild (presence intent,
-    /// not large) is sent as its stored bytes, without parsing; otherwise <see cref="GuildCreate"/> serialized.
+    /// not large) is its cold bytes (generated, or frozen), not parsed and filtered; otherwise <see cref="GuildCreate"/> serialized.
     /// </summary>
     public static byte[] GuildCreateBytes(GuildData guild, long intents, int largeThreshold, string botUserId)
     {
-        if (guild.ColdBytes is { } cold && (intents & GatewayIntents.GuildPresences) != 0 && guild.MemberCount <= largeThreshold)
+        if (guild.IsCold && (intents & GatewayIntents.GuildPresences) != 0 && guild.MemberCount <= largeThreshold)
         {
-            return cold;
+            return guild.ColdBytes()!;
         }
 
         return Json.ToBytes(GuildCreate(guild, intents, largeThreshold, botUserId));
@@ -35,15 +35,34 @@ internal static class GuildViews
     /// </summary>
     public static JsonObject GuildCreate(GuildData guild, long intents, int largeThreshold, string botUserId)
     {
-        // Reading a view must not thaw a cold guild for good (that is what keeps 100k guilds small): read a parsed copy.
-        if (guild.ColdBytes is { } cold)
+        var large = guild.MemberCount > largeThreshold;
+        var presences = (intents & GatewayIntents.GuildPresences) != 0;
+        if (guild.IsCold)
         {
-            guild = new GuildData(guild.Id, (JsonObject)JsonNode.Parse(cold)!);
+            // Reading a view must not thaw a cold guild for good (that is what keeps a large world small): filter a fresh
+            // tree in place. Without presences only the bot and voice members are listed, so most members need not exist.
+            var tree = presences ? guild.ColdTree() : guild.ColdTreeWithVoiceMembers()!;
+            var fresh = new GuildData(guild.Id, tree);
+            var members = fresh.MemberArray;
+            for (var i = members.Count - 1; i >= 0; i--)
+            {
+                var member = (JsonObject)members[i]!;
+                if (!IsListed(fresh, Json.Str((JsonObject)member["user"]!, "id")!, member, presences, large, botUserId))
+                {
+                    members.RemoveAt(i);
+                }
+            }
+
+            if (!presences)
+            {
+                fresh.PresenceArray.Clear();
+            }
+
+            tree["large"] = large;
+            return tree;
         }
 
         var view = new JsonObject();
-        var large = guild.MemberCount > largeThreshold;
-        var presences = (intents & GatewayIntents.GuildPresences) != 0;
         foreach (var (key, value) in guild.Guild)
         {
             switch (key)

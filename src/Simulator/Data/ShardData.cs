@@ -11,6 +11,7 @@ internal sealed class ShardData
         foreach (var guild in guilds)
         {
             ById[guild.IdString] = guild;
+            guild.Owner = Hot;
         }
 
         Ids = new SnowflakeFactory(clockUnixMs, 2 + (shard % 30), (shard / 30) & 31);
@@ -26,6 +27,9 @@ internal sealed class ShardData
 
     /// <summary>Guilds in generation order (READY order).</summary>
     public List<GuildData> Guilds { get; }
+
+    /// <summary>The guilds held as trees (see <see cref="SimulatorOptions.HotGuildsPerShard"/>).</summary>
+    public HotGuilds Hot { get; } = new();
 
     /// <summary>Guilds by id string.</summary>
     public Dictionary<string, GuildData> ById { get; } = new(StringComparer.Ordinal);

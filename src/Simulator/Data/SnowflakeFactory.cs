@@ -19,6 +19,13 @@ internal sealed class SnowflakeFactory
         _process = process;
     }
 
+    /// <summary>A factory that continues from <paramref name="state"/> (see <see cref="Capture"/>).</summary>
+    public SnowflakeFactory(SnowflakeState state)
+        : this(state.TimestampMs + DiscordEpochMs, state.Worker, state.Process)
+    {
+        _increment = state.Increment;
+    }
+
     /// <summary>The factory's clock, Unix ms.</summary>
     public long NowUnixMs => _timestampMs + DiscordEpochMs;
 
@@ -44,6 +51,9 @@ internal sealed class SnowflakeFactory
         return Make(_timestampMs, _worker, _process, 0);
     }
 
+    /// <summary>Where the factory stands now: a factory made from it mints the same ids as this one from here on.</summary>
+    public SnowflakeState Capture() => new(_timestampMs, _increment, _worker, _process);
+
     /// <summary>Advances the clock by <paramref name="ms"/> milliseconds.</summary>
     public void Advance(long ms) => _timestampMs += ms;
 
@@ -57,3 +67,6 @@ internal sealed class SnowflakeFactory
     /// <summary>The creation time of a snowflake.</summary>
     public static DateTimeOffset TimeOf(ulong id) => DateTimeOffset.FromUnixTimeMilliseconds((long)(id >> 22) + DiscordEpochMs);
 }
+
+/// <summary>A captured <see cref="SnowflakeFactory"/> position.</summary>
+internal readonly record struct SnowflakeState(long TimestampMs, int Increment, int Worker, int Process);

@@ -30,6 +30,7 @@ internal sealed partial class ShardRuntime
             }
         }
 
+        Data.Hot.Trim(_simulator.Options.HotGuildsPerShard);
         return prepared;
     }
 

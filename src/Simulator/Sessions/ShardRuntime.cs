@@ -22,7 +22,11 @@ internal sealed partial class ShardRuntime
     {
         _simulator = simulator;
         Data = data;
-        _generator = new EventGenerator(data, simulator.State.BotUserId) { SteadyState = simulator.Options.SteadyState };
+        _generator = new EventGenerator(data, simulator.State.BotUserId)
+        {
+            SteadyState = simulator.Options.SteadyState,
+            LiveGuilds = simulator.Options.LiveGuildsPerShard,
+        };
     }
 
     /// <summary>The shard's guilds and lock.</summary>
@@ -60,6 +64,11 @@ internal sealed partial class ShardRuntime
         if (Sent.Count >= _simulator.Options.RecordLimit)
         {
             Sent.RemoveRange(0, Sent.Count / 2);
+        }
+
+        if (type == "GUILD_CREATE")
+        {
+            _simulator.CountGuildCreate(data.Length);
         }
 
         Sent.Add(session.Send(type, data, replayable));
@@ -124,6 +133,7 @@ internal sealed partial class ShardRuntime
             emitted += made;
         }
 
+        Data.Hot.Trim(_simulator.Options.HotGuildsPerShard);
         return emitted;
     }
 

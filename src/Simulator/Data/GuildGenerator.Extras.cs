@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace GatewayProxy.Simulator.Data;
 
 /// <summary>The parts of a guild beyond members and channels: emojis, stickers, a stage instance, a scheduled event, a soundboard sound.</summary>
-internal sealed partial class DataGenerator
+internal sealed partial class GuildGenerator
 {
     private (JsonArray Emojis, JsonArray Stickers, JsonArray StageInstances, JsonArray ScheduledEvents, JsonArray Soundboard) MakeExpressionsAndEvents(string gid, ulong stageId, string owner)
     {
