@@ -21,6 +21,9 @@ internal sealed partial class ChildProcess
     /// <summary>Resident set size now, in bytes (VmRSS).</summary>
     public long ResidentBytes() => StatusBytes("VmRSS:");
 
+    /// <summary>Open file descriptors now (entries of /proc/PID/fd: sockets, pipes, files).</summary>
+    public int OpenFileDescriptors() => Directory.GetFiles($"/proc/{Id}/fd").Length;
+
     private long StatusBytes(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{Id}/status"))

@@ -25,7 +25,7 @@ internal static class E2eCommand
         var clock = Stopwatch.StartNew();
         Console.WriteLine(Invariant($"e2e {(options.Quick ? "quick" : "full")} mode on {Environment.ProcessorCount} cores, load average {LoadAverage()}"));
         var results = new List<RunResult>();
-        foreach (var (scenario, targets) in options.CacheOnly ? [] : Plan(options))
+        foreach (var (scenario, targets) in options.CacheOnly || options.BigBot ? [] : Plan(options))
         {
             foreach (var target in targets)
             {
@@ -40,7 +40,19 @@ internal static class E2eCommand
             Console.WriteLine();
             Console.WriteLine(ResultTable.Format(results));
         }
-        if (!options.Quick && !options.NoCache)
+        var bigBotFailures = 0;
+        if (options.BigBot || (options.Quick && options.Scenarios.Count == 0 && !options.CacheOnly))
+        {
+            // Failing only on correctness, as the other scenarios: a point skipped for lack of memory is reported, not failed.
+            var bots = await BigBot.BigBotCommand.RunAsync(options.BigBotSettings).ConfigureAwait(false);
+            foreach (var bot in bots.Where(BigBot.BigBotCommand.IsFailure))
+            {
+                Console.WriteLine(Invariant($"PERF FAILURE: big bot {bot.Shards} shards: {bot.Phase}: {bot.Error}"));
+                bigBotFailures++;
+            }
+        }
+
+        if (!options.Quick && !options.NoCache && !options.BigBot)
         {
             Console.WriteLine(CacheMemory.Heading);
             Console.WriteLine(await CacheMemory.RunAsync(options.CacheGuilds).ConfigureAwait(false));
@@ -52,8 +64,8 @@ internal static class E2eCommand
             Console.WriteLine("PERF FAILURE: " + failure);
         }
 
-        Console.WriteLine(Invariant($"e2e: {results.Count} runs, {failures.Count} failures, {clock.Elapsed.TotalSeconds:N0} s, load average {LoadAverage()}"));
-        return failures.Count == 0 ? 0 : 1;
+        Console.WriteLine(Invariant($"e2e: {results.Count} runs, {failures.Count + bigBotFailures} failures, {clock.Elapsed.TotalSeconds:N0} s, load average {LoadAverage()}"));
+        return failures.Count + bigBotFailures == 0 ? 0 : 1;
     }
 
     /// <summary>Null when every <c>--scenario</c> name is in the mode's plan, else a message naming the unknown ones and listing the valid ones.</summary>

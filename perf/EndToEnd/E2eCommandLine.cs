@@ -41,14 +41,45 @@ internal static class E2eCommandLine
             CustomParser = OptionParsers.PositiveInts,
         };
 
+        var bigBot = new Option<bool>("--big-bot") { Description = "Run only the big-bot curve (perf/README.md, \"Big bot\"); with --quick only its CI-sized run (64 shards, 16,000 guilds). --quick alone runs it after the quick scenarios." };
+        var bigBotShards = new Option<List<int>>("--big-bot-shards") { Description = "Shard counts of the curve, comma-separated (default 100,250,500,1000; quick 64).", CustomParser = OptionParsers.PositiveInts };
+        var guildsPerShard = new Option<int>("--guilds-per-shard") { Description = "Guilds per shard (default 250).", CustomParser = OptionParsers.Int(1, 250, max: 2500) };
+        var meanRate = new Option<double>("--mean-rate") { Description = "Mean live events per second per shard (default 10).", CustomParser = OptionParsers.Double(0.01, 10) };
+        var identifyInterval = new Option<int>("--identify-interval-ms") { Description = "The Simulator's identify interval per bucket, ms (default 100).", CustomParser = OptionParsers.Int(0, 100) };
+        var maxConcurrency = new Option<int>("--max-concurrency") { Description = "max_concurrency: identify buckets (default 16).", CustomParser = OptionParsers.Int(1, 16) };
+        var ringSize = new Option<int>("--ring-size") { Description = "The proxy's ring_size and backpressure in the big-bot runs (default 4096).", CustomParser = OptionParsers.Int(16, RunSettings.RingSize) };
+        var sampleShards = new Option<int>("--sample-shards") { Description = "Shards whose client checks every event's bytes (default 32; quick 8).", CustomParser = OptionParsers.Int(1, 32) };
+        var window = new Option<int>("--window-seconds") { Description = "Measured window of live load per point (default 60; quick 10).", CustomParser = OptionParsers.Int(1, 60) };
+        var churn = new Option<int>("--churn-seconds") { Description = "Churn phase per point (default 60; quick 5).", CustomParser = OptionParsers.Int(1, 60) };
+        var output = new Option<string>("--out") { Description = "Folder for the curve's big-bot.csv and big-bot.png (default perf).", DefaultValueFactory = _ => "perf" };
+
         var command = new Command("e2e", "End-to-end runs: the Simulator, the proxy (and the raw relay and naive proxy baselines) as child processes, verifying clients; prints the tables of perf/README.md. Exits non-zero only on a correctness failure or an allocation budget overrun (perf/budgets.json).")
         {
             quick, scenario, targets, events, warmup, noScale, noCache, cacheOnly, cacheGuilds,
+            bigBot, bigBotShards, guildsPerShard, meanRate, identifyInterval, maxConcurrency, ringSize, sampleShards, window, churn, output,
         };
         command.SetAction((result, _) =>
         {
+            var isQuick = result.GetValue(quick);
+            var bot = isQuick ? BigBot.BigBotOptions.Quick : new BigBot.BigBotOptions();
+            T Given<T>(Option<T> option, T fallback) => result.GetResult(option) is { Tokens.Count: > 0 } ? result.GetValue(option)! : fallback;
+            bot = bot with
+            {
+                ShardCounts = result.GetValue(bigBotShards) is { Count: > 0 } counts ? counts : bot.ShardCounts,
+                GuildsPerShard = Given(guildsPerShard, bot.GuildsPerShard),
+                MeanRate = Given(meanRate, bot.MeanRate),
+                IdentifyIntervalMs = Given(identifyInterval, bot.IdentifyIntervalMs),
+                MaxConcurrency = Given(maxConcurrency, bot.MaxConcurrency),
+                RingSize = Given(ringSize, bot.RingSize),
+                SampleShards = Given(sampleShards, bot.SampleShards),
+                Window = result.GetResult(window) is { Tokens.Count: > 0 } ? TimeSpan.FromSeconds(result.GetValue(window)) : bot.Window,
+                Churn = result.GetResult(churn) is { Tokens.Count: > 0 } ? TimeSpan.FromSeconds(result.GetValue(churn)) : bot.Churn,
+                OutputDirectory = isQuick ? null : result.GetValue(output),
+            };
             var options = new E2eOptions
             {
+                BigBot = result.GetValue(bigBot),
+                BigBotSettings = bot,
                 Quick = result.GetValue(quick),
                 Scenarios = result.GetValue(scenario) ?? [],
                 Targets = result.GetValue(targets) is { Count: > 0 } t ? t : [TargetKind.Proxy, TargetKind.Raw, TargetKind.Naive],

@@ -29,4 +29,10 @@ internal sealed class E2eOptions
 
     /// <summary>Guild counts of the cache memory table.</summary>
     public List<int> CacheGuilds { get; init; } = [1000, 10_000, 100_000];
+
+    /// <summary>Run only the big-bot curve (with <see cref="Quick"/>: only the CI-sized big bot).</summary>
+    public bool BigBot { get; init; }
+
+    /// <summary>The big-bot settings (the quick run's when <see cref="Quick"/>).</summary>
+    public BigBot.BigBotOptions BigBotSettings { get; init; } = new();
 }

@@ -9,14 +9,17 @@ namespace GatewayProxy.Perf.EndToEnd;
 /// </summary>
 internal sealed class ExpectedStream
 {
-    /// <summary>Builds the expectation for a shard's pool with room for <paramref name="totalEvents"/> send stamps.</summary>
-    public ExpectedStream(int shard, IReadOnlyList<PreparedDispatch> pool, long totalEvents)
+    /// <summary>Builds the expectation for a shard's pool with room for <paramref name="totalEvents"/> send stamps;
+    /// without <paramref name="bytes"/>, clients can check only the order (<c>s</c>), not the payloads.</summary>
+    public ExpectedStream(int shard, IReadOnlyList<PreparedDispatch> pool, long totalEvents, bool bytes = true)
     {
         Shard = shard;
         Pool = pool;
-        Prefixes = new byte[pool.Count][];
-        Suffixes = new byte[pool.Count][];
-        for (var i = 0; i < pool.Count; i++)
+        HasBytes = bytes;
+        var count = bytes ? pool.Count : 0;
+        Prefixes = new byte[count][];
+        Suffixes = new byte[count][];
+        for (var i = 0; i < count; i++)
         {
             // GatewayPayloads.WriteDispatch's shape: {"t":"X","s":N,"op":0,"d":data}
             Prefixes[i] = Encoding.ASCII.GetBytes($"{{\"t\":\"{pool[i].Type}\",\"s\":");
@@ -24,9 +27,12 @@ internal sealed class ExpectedStream
             PayloadBytes += Prefixes[i].Length + Suffixes[i].Length + 6;
         }
 
-        PayloadBytes /= pool.Count;
+        PayloadBytes /= Math.Max(count, 1);
         SendStamps = new long[totalEvents];
     }
+
+    /// <summary>Whether <see cref="Prefixes"/> and <see cref="Suffixes"/> hold the payloads.</summary>
+    public bool HasBytes { get; }
 
     /// <summary>The shard id.</summary>
     public int Shard { get; }

@@ -29,6 +29,7 @@ internal sealed partial class LoadClient : IAsyncDisposable
     private readonly string _token;
     private readonly int _shardCount;
     private readonly long _intents;
+    private readonly int _expectedGuilds;
     private Task _readLoop = Task.CompletedTask;
     private Task _heartbeats = Task.CompletedTask;
     private long _liveReceived;
@@ -37,8 +38,9 @@ internal sealed partial class LoadClient : IAsyncDisposable
     private long _lastLiveStamp;
     private volatile string? _error;
 
-    private LoadClient(Socket socket, ExpectedStream expected, FlowGate gate, TransportCompression compression, string token, int shardCount, long intents)
+    private LoadClient(Socket socket, ExpectedStream expected, FlowGate gate, TransportCompression compression, string token, int shardCount, long intents, int expectedGuilds)
     {
+        _expectedGuilds = expectedGuilds;
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: false);
         _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
@@ -49,6 +51,9 @@ internal sealed partial class LoadClient : IAsyncDisposable
         _shardCount = shardCount;
         _intents = intents;
     }
+
+    /// <summary>The shard this client identified for.</summary>
+    public int Shard => _expected.Shard;
 
     /// <summary>Live events received and verified so far.</summary>
     public long LiveReceived => Volatile.Read(ref _liveReceived);
@@ -72,8 +77,9 @@ internal sealed partial class LoadClient : IAsyncDisposable
     public long MeasureFrom { get; set; } = long.MaxValue;
 
     /// <summary>Connects to <paramref name="url"/>, completes the WebSocket handshake, and starts reading; IDENTIFY follows HELLO.</summary>
+    /// <param name="expectedGuilds">READY must list this many guilds (and as many GUILD_CREATEs follow); negative: any number.</param>
     public static async Task<LoadClient> ConnectAsync(Uri url, ExpectedStream expected, FlowGate gate, TransportCompression compression,
-        string token, int shardCount, long intents)
+        string token, int shardCount, long intents, int expectedGuilds = -1)
     {
         using var timeout = new CancellationTokenSource(ConnectLimit);
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -81,7 +87,7 @@ internal sealed partial class LoadClient : IAsyncDisposable
         try
         {
             await socket.ConnectAsync(url.Host, url.Port, timeout.Token).ConfigureAwait(false);
-            client = new LoadClient(socket, expected, gate, compression, token, shardCount, intents);
+            client = new LoadClient(socket, expected, gate, compression, token, shardCount, intents, expectedGuilds);
             var query = "/?v=10&encoding=json" + (compression == TransportCompression.None ? "" : "&compress=" + TransportCompressions.ToQueryValue(compression));
             await client.HandshakeAsync(string.Create(CultureInfo.InvariantCulture, $"{url.Host}:{url.Port}"), query, timeout.Token).ConfigureAwait(false);
             client._readLoop = Task.Run(client.ReadLoopAsync);

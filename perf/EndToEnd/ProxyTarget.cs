@@ -26,10 +26,18 @@ internal sealed class ProxyTarget : IRelayTarget
     /// <inheritdoc />
     public Uri ClientUrl { get; }
 
+    /// <summary>The child process (CPU, memory, descriptors, output).</summary>
+    public ChildProcess Child => _child;
+
     /// <summary>Writes a config whose upstream is <paramref name="apiBaseUrl"/>, starts the proxy and waits until /health says every shard is ready.</summary>
-    public static async Task<ProxyTarget> StartAsync(Uri apiBaseUrl, string token, long intents, TransportCompression upstream, bool cache, TimeSpan? readyLimit = null)
+    /// <param name="extraConfig">More top-level config keys, each followed by a comma (e.g. <c>"max_connections_per_ip": 4096,</c>).</param>
+    /// <param name="identifyQueue">The identify queue to use (upstream.identify_queue_url), or null for the proxy's own.</param>
+    /// <param name="environment">Variables added to the child's environment.</param>
+    public static async Task<ProxyTarget> StartAsync(Uri apiBaseUrl, string token, long intents, TransportCompression upstream, bool cache, TimeSpan? readyLimit = null,
+        int ringSize = RunSettings.RingSize, string extraConfig = "", Uri? identifyQueue = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var directory = Directory.CreateTempSubdirectory("gp-e2e-").FullName;
+        var queue = identifyQueue is null ? "" : $", \"identify_queue_url\": \"{identifyQueue}\"";
         var config = $$"""
             {
               "token": "{{token}}",
@@ -37,16 +45,17 @@ internal sealed class ProxyTarget : IRelayTarget
               "bind": "127.0.0.1",
               "port": 7878,
               "log_level": "info",
-              "backpressure": {{RunSettings.RingSize}},
-              "ring_size": {{RunSettings.RingSize}},
+              "backpressure": {{ringSize}},
+              "ring_size": {{ringSize}},
               "state_file": null,
+              {{extraConfig}}
               {{(cache ? "" : NoCache)}}
-              "upstream": { "api_base_url": "{{apiBaseUrl.ToString().TrimEnd('/')}}", "compression": "{{TransportCompressions.ToName(upstream)}}" }
+              "upstream": { "api_base_url": "{{apiBaseUrl.ToString().TrimEnd('/')}}", "compression": "{{TransportCompressions.ToName(upstream)}}"{{queue}} }
             }
             """;
         await File.WriteAllTextAsync(Path.Combine(directory, "config.json"), config).ConfigureAwait(false);
         var dll = Path.Combine(AppContext.BaseDirectory, "GatewayProxy.dll");
-        var child = ChildProcess.Start(dll, ["--config", "config.json", "--port", "0"], directory, redirectInput: true, maxOutputChars: 16_000);
+        var child = ChildProcess.Start(dll, ["--config", "config.json", "--port", "0"], directory, environment, redirectInput: true, maxOutputChars: 16_000);
         try
         {
             var line = await child.WaitForLineAsync(" at ws://", StartLimit).ConfigureAwait(false);
@@ -86,6 +95,14 @@ internal sealed class ProxyTarget : IRelayTarget
         }
 
         return sum;
+    }
+
+    /// <summary>Sends a perf control command (the proxy runs with GATEWAYPROXY_PERF_CONTROL=1) and returns its answer line.</summary>
+    public async Task<string> ControlAsync(string command, TimeSpan limit)
+    {
+        var answer = _child.WaitForLineAsync("perf " + command + " ", limit);
+        await _child.WriteLineAsync(command).ConfigureAwait(false);
+        return await answer.ConfigureAwait(false);
     }
 
     /// <summary>The proxy's resident memory now (VmRSS).</summary>

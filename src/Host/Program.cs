@@ -25,6 +25,9 @@ public static class Program
 
         // Off (null) unless GATEWAYPROXY_ALLOC_SAMPLE names a file: see perf/README.md, "Allocation per event".
         using Diagnostics.AllocationSampler? sampler = Diagnostics.AllocationSampler.StartFromEnvironment(Environment.GetEnvironmentVariable);
+
+        // Off (null) unless GATEWAYPROXY_PERF_CONTROL=1: forced GCs and GC pause counts for perf/README.md, "Big bot".
+        using Diagnostics.PerfControl? perfControl = Diagnostics.PerfControl.StartFromEnvironment(Environment.GetEnvironmentVariable);
         using var stop = new CancellationTokenSource();
         using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
         using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });

@@ -10,13 +10,34 @@ public sealed partial class DiscordSimulator
     /// Generates <paramref name="count"/> live dispatches for <paramref name="shard"/> (the usual event mix, applied to
     /// the simulated state as usual) without sending them; GUILD_CREATEs are built as a session with every intent sees them.
     /// </summary>
-    public IReadOnlyList<PreparedDispatch> GenerateDispatches(int shard, int count)
+    public IReadOnlyList<PreparedDispatch> GenerateDispatches(int shard, int count) => GenerateDispatches(shard, count, GatewayProxy.Protocol.Gateway.GatewayIntents.All, 250);
+
+    /// <summary>
+    /// Generates up to <paramref name="count"/> live dispatches for <paramref name="shard"/> as a session with
+    /// <paramref name="intents"/> and <paramref name="largeThreshold"/> receives them (kinds it does not receive are not
+    /// drawn; GUILD_CREATEs are that session's view; message content blanked without MESSAGE_CONTENT).
+    /// </summary>
+    public IReadOnlyList<PreparedDispatch> GenerateDispatches(int shard, int count, long intents, int largeThreshold)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var runtime = Shard(shard);
         lock (runtime.Gate)
         {
-            return runtime.GenerateLocked(count);
+            return runtime.GenerateLocked(count, intents, largeThreshold);
+        }
+    }
+
+    /// <summary>
+    /// An outage of <paramref name="guilds"/> guilds of <paramref name="shard"/> from READY position
+    /// <paramref name="firstGuild"/> on: a GUILD_DELETE (unavailable) for each, then each one's GUILD_CREATE as a session
+    /// with <paramref name="intents"/> sees it. Nothing changes in the world (the guilds come back as they were).
+    /// </summary>
+    public IReadOnlyList<PreparedDispatch> GenerateOutage(int shard, int firstGuild, int guilds, long intents, int largeThreshold)
+    {
+        var runtime = Shard(shard);
+        lock (runtime.Gate)
+        {
+            return runtime.OutageLocked(firstGuild, guilds, intents, largeThreshold);
         }
     }
 

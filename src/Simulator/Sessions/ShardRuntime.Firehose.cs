@@ -9,14 +9,15 @@ internal sealed partial class ShardRuntime
 {
     private readonly ArrayBufferWriter<byte> _firehoseScratch = new(4096);
 
-    /// <summary>Generates up to <paramref name="count"/> live dispatches (state updated) without sending them.</summary>
-    public List<PreparedDispatch> GenerateLocked(int count)
+    /// <summary>Generates up to <paramref name="count"/> live dispatches (state updated) as a session with these intents receives them, without sending them.</summary>
+    public List<PreparedDispatch> GenerateLocked(int count, long intents, int largeThreshold)
     {
         var prepared = new List<PreparedDispatch>(count);
+        var contentless = (intents & GatewayIntents.MessageContent) == 0;
         while (prepared.Count < count)
         {
             _scratch.Clear();
-            if (_generator.Next(GatewayIntents.All, count - prepared.Count, _scratch) == 0)
+            if (_generator.Next(intents, count - prepared.Count, _scratch) == 0)
             {
                 break;
             }
@@ -24,10 +25,31 @@ internal sealed partial class ShardRuntime
             foreach (var e in _scratch)
             {
                 var data = e.GuildCreate is { } guild
-                    ? GuildViews.GuildCreateBytes(guild, GatewayIntents.All, 250, _simulator.State.BotUserId)
-                    : e.Data;
+                    ? GuildViews.GuildCreateBytes(guild, intents, largeThreshold, _simulator.State.BotUserId)
+                    : contentless && e.DataWithoutContent is { } blank ? blank : e.Data;
                 prepared.Add(new PreparedDispatch(e.Type, data));
             }
+        }
+
+        Data.Hot.Trim(_simulator.Options.HotGuildsPerShard);
+        return prepared;
+    }
+
+    /// <summary>GUILD_DELETE (unavailable) for <paramref name="guilds"/> guilds from READY position <paramref name="firstGuild"/>, then their GUILD_CREATEs.</summary>
+    public List<PreparedDispatch> OutageLocked(int firstGuild, int guilds, long intents, int largeThreshold)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstGuild);
+        ArgumentOutOfRangeException.ThrowIfNegative(guilds);
+        var chosen = Data.Guilds.Skip(firstGuild).Take(guilds).ToList();
+        var prepared = new List<PreparedDispatch>(chosen.Count * 2);
+        foreach (var guild in chosen)
+        {
+            prepared.Add(new PreparedDispatch("GUILD_DELETE", Json.ToBytes(new System.Text.Json.Nodes.JsonObject { ["id"] = guild.IdString, ["unavailable"] = true })));
+        }
+
+        foreach (var guild in chosen)
+        {
+            prepared.Add(new PreparedDispatch("GUILD_CREATE", GuildViews.GuildCreateBytes(guild, intents, largeThreshold, _simulator.State.BotUserId)));
         }
 
         Data.Hot.Trim(_simulator.Options.HotGuildsPerShard);

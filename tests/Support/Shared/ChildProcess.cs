@@ -18,6 +18,7 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly int _maxOutputChars;
     private int _closedStreams;
+    private long _lineCount;
 
     private ChildProcess(Process process, int maxOutputChars)
     {
@@ -27,6 +28,9 @@ internal sealed partial class ChildProcess : IAsyncDisposable
 
     /// <summary>The child's process id.</summary>
     public int Id => _process.Id;
+
+    /// <summary>Lines the child has printed so far (stdout and stderr).</summary>
+    public long LineCount => Interlocked.Read(ref _lineCount);
 
     /// <summary>Whether the child has exited.</summary>
     public bool HasExited => _process.HasExited;
@@ -174,6 +178,7 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             return;
         }
 
+        Interlocked.Increment(ref _lineCount);
         lock (_gate)
         {
             if (_output.Length > _maxOutputChars)

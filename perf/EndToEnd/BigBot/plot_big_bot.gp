@@ -1,0 +1,19 @@
+# Memory and CPU per shard against shard count, from the big-bot curve's CSV (perf/README.md, "Big bot").
+# gnuplot -e "csv='big-bot.csv'; png='big-bot.png'" plot_big_bot.gp
+set datafile separator ','
+set terminal pngcairo size 900,520 font 'sans,10' noenhanced
+set output png
+set title 'GatewayProxy big bot: memory and CPU per shard (250 guilds per shard)'
+set xlabel 'shards'
+set ylabel 'MiB per shard'
+set y2label 'proxy CPU, ms per shard per second'
+set ytics nomirror
+set y2tics
+set yrange [0:*]
+set y2range [0:*]
+set key top right
+set grid
+plot csv using 1:2 skip 1 with linespoints lw 2 title 'RSS / shard', \
+     csv using 1:3 skip 1 with linespoints lw 2 title 'RSS after forced GC / shard', \
+     csv using 1:4 skip 1 with linespoints lw 2 title 'managed heap after forced GC / shard', \
+     csv using 1:5 skip 1 axes x1y2 with linespoints lw 2 dt 2 title 'CPU ms / shard / s (right)'

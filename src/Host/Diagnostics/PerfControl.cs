@@ -1,0 +1,146 @@
+using System.Diagnostics.Tracing;
+using System.Globalization;
+using System.Runtime;
+
+namespace GatewayProxy.Host.Diagnostics;
+
+/// <summary>
+/// Opt-in controls for the perf driver (perf/README.md, "Big bot"), read as lines on standard input: <c>gc</c> forces a
+/// full, compacting collection (large object heap included) and prints the heap after it; <c>gcstats</c> prints the GC
+/// pauses since the previous <c>gcstats</c>: count, total and longest, gen2 collections and the heap after each.
+/// </summary>
+/// <remarks>
+/// Off unless <see cref="Variable"/> is <c>1</c>: then nothing reads stdin and no listener runs. A scrape of /metrics
+/// must never cause a collection, so forcing one is only ever this test-only switch. Pauses come from the runtime's GC
+/// events (suspension begin to restart end), so a background GC's two pauses count as two.
+/// </remarks>
+internal sealed class PerfControl : EventListener
+{
+    /// <summary>The environment variable that turns the controls on (value <c>1</c>).</summary>
+    public const string Variable = "GATEWAYPROXY_PERF_CONTROL";
+
+    private const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
+    private const long GcKeyword = 0x1;
+    private const int SuspendBegin = 9;
+    private const int RestartEnd = 3;
+    private const int GcStart = 1;
+    private const int HeapStats = 4;
+
+    // Field initializers run before EventListener's constructor, which may already call OnEventSourceCreated.
+    private readonly Lock _lock = new();
+    private readonly List<long> _gen2HeapBytes = [];
+    private DateTime _suspendedAt;
+    private int _lastDepth = -1;
+    private int _pauses;
+    private double _totalMs;
+    private double _maxMs;
+    private int _gen2;
+    private Thread? _reader;
+
+    private PerfControl()
+    {
+    }
+
+    /// <summary>Running controls when <see cref="Variable"/> is <c>1</c>, else null (the default: nothing runs).</summary>
+    public static PerfControl? StartFromEnvironment(Func<string, string?> environment)
+    {
+        if (environment(Variable) != "1")
+        {
+            return null;
+        }
+
+        var control = new PerfControl();
+        control._reader = new Thread(control.ReadCommands) { IsBackground = true, Name = "perf-control" };
+        control._reader.Start();
+        return control;
+    }
+
+    /// <inheritdoc />
+    protected override void OnEventSourceCreated(EventSource eventSource)
+    {
+        if (eventSource.Name == RuntimeProvider)
+        {
+            EnableEvents(eventSource, EventLevel.Informational, (EventKeywords)GcKeyword);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void OnEventWritten(EventWrittenEventArgs eventData)
+    {
+        lock (_lock)
+        {
+            switch (eventData.EventId)
+            {
+                case SuspendBegin:
+                    _suspendedAt = eventData.TimeStamp;
+                    break;
+                case RestartEnd when _suspendedAt != default:
+                    var ms = (eventData.TimeStamp - _suspendedAt).TotalMilliseconds;
+                    _suspendedAt = default;
+                    _pauses++;
+                    _totalMs += ms;
+                    _maxMs = Math.Max(_maxMs, ms);
+                    break;
+                case GcStart:
+                    _lastDepth = Convert.ToInt32(Payload(eventData, "Depth") ?? -1, CultureInfo.InvariantCulture);
+                    if (_lastDepth == 2)
+                    {
+                        _gen2++;
+                    }
+
+                    break;
+                case HeapStats when _lastDepth == 2:
+                    long heap = 0;
+                    foreach (var name in (ReadOnlySpan<string>)["GenerationSize0", "GenerationSize1", "GenerationSize2", "GenerationSize3", "GenerationSize4"])
+                    {
+                        heap += Convert.ToInt64(Payload(eventData, name) ?? 0L, CultureInfo.InvariantCulture);
+                    }
+
+                    _gen2HeapBytes.Add(heap);
+                    _lastDepth = -1;
+                    break;
+            }
+        }
+    }
+
+    private static object? Payload(EventWrittenEventArgs e, string name)
+    {
+        var index = e.PayloadNames?.IndexOf(name) ?? -1;
+        return index >= 0 && e.Payload is { } payload ? payload[index] : null;
+    }
+
+    private void ReadCommands()
+    {
+        while (Console.In.ReadLine() is { } line)
+        {
+            switch (line.Trim())
+            {
+                case "gc":
+                    GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+                    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                    GC.WaitForPendingFinalizers();
+                    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"perf gc heap={GC.GetTotalMemory(forceFullCollection: false)}"));
+                    break;
+                case "gcstats":
+                    Console.WriteLine(TakeStats());
+                    break;
+            }
+        }
+    }
+
+    private string TakeStats()
+    {
+        lock (_lock)
+        {
+            var line = string.Create(CultureInfo.InvariantCulture,
+                $"perf gcstats pauses={_pauses} total_ms={_totalMs:F3} max_ms={_maxMs:F3} gen2={_gen2} gen2_heaps={string.Join(',', _gen2HeapBytes)}");
+            _pauses = 0;
+            _totalMs = 0;
+            _maxMs = 0;
+            _gen2 = 0;
+            _gen2HeapBytes.Clear();
+            return line;
+        }
+    }
+}
