@@ -9,7 +9,7 @@ namespace GatewayProxy.Tests.Support;
 internal static class ProxyProcess
 {
     /// <summary>Starts <c>dotnet GatewayProxy.dll</c> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>.</summary>
-    public static ChildProcess Start(IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    public static ChildProcess Start(IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, bool redirectInput = false)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "GatewayProxy.dll");
         if (!File.Exists(dll))
@@ -17,6 +17,6 @@ internal static class ProxyProcess
             throw new FileNotFoundException("the GatewayProxy executable is not beside the tests (is src/Host referenced?)", dll);
         }
 
-        return ChildProcess.Start(dll, arguments, workingDirectory, environment);
+        return ChildProcess.Start(dll, arguments, workingDirectory, environment, redirectInput);
     }
 }
