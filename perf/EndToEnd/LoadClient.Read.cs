@@ -53,7 +53,7 @@ internal sealed partial class LoadClient
                         {
                             var payload = reader.ControlPayload;
                             var code = payload.Length >= 2 ? (payload[0] << 8) | payload[1] : 0;
-                            Fail($"closed by the server with {code} {System.Text.Encoding.UTF8.GetString(payload[Math.Min(2, payload.Length)..])}");
+                            Fail($"closed by the server with {code} {System.Text.Encoding.UTF8.GetString(payload[Math.Min(2, payload.Length)..])} (this client's last heartbeat was written {SinceLastHeartbeatMs} ms before)");
                         }
                     }
                     else
@@ -179,7 +179,9 @@ internal sealed partial class LoadClient
             }
 
             _stage = Stage.Ready;
-            _heartbeats = Task.Run(() => HeartbeatLoopAsync(root.GetProperty("d").GetProperty("heartbeat_interval").GetInt32()));
+            // Read now: the document is disposed when this method returns, maybe before the task runs.
+            var interval = root.GetProperty("d").GetProperty("heartbeat_interval").GetInt32();
+            _heartbeats = Task.Run(() => HeartbeatLoopAsync(interval));
             _ = IdentifyAsync().ContinueWith(t => Fail("IDENTIFY failed: " + t.Exception?.GetBaseException().Message),
                 CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             return;

@@ -36,6 +36,7 @@ internal sealed partial class LoadClient : IAsyncDisposable
     private long _wireBytes;
     private long _lastSeq;
     private long _lastLiveStamp;
+    private long _lastHeartbeatSentMs;
     private volatile string? _error;
 
     private LoadClient(Socket socket, ExpectedStream expected, FlowGate gate, TransportCompression compression, string token, int shardCount, long intents, int expectedGuilds)
@@ -54,6 +55,9 @@ internal sealed partial class LoadClient : IAsyncDisposable
 
     /// <summary>The shard this client identified for.</summary>
     public int Shard => _expected.Shard;
+
+    /// <summary>Milliseconds since this client last wrote a heartbeat (-1 before the first).</summary>
+    public long SinceLastHeartbeatMs => Volatile.Read(ref _lastHeartbeatSentMs) is var at && at == 0 ? -1 : Environment.TickCount64 - at;
 
     /// <summary>Live events received and verified so far.</summary>
     public long LiveReceived => Volatile.Read(ref _liveReceived);
@@ -184,11 +188,16 @@ internal sealed partial class LoadClient : IAsyncDisposable
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
                 await SendTextAsync(string.Create(CultureInfo.InvariantCulture, $"{{\"op\":1,\"d\":{Volatile.Read(ref _lastSeq)}}}")).ConfigureAwait(false);
+                Volatile.Write(ref _lastHeartbeatSentMs, Environment.TickCount64);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
         {
             // Connection over.
+        }
+        catch (Exception e)
+        {
+            Fail("heartbeat loop failed: " + e.Message);
         }
     }
 }

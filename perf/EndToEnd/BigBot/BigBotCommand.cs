@@ -44,7 +44,7 @@ internal static class BigBotCommand
 
         Console.WriteLine();
         Console.WriteLine(BigBotReport.Format(options, results));
-        if (options.OutputDirectory is { } directory && results.Count(r => r.Error is null) > 1)
+        if (options.OutputDirectory is { } directory && results.Any(r => r.Error is null))
         {
             Console.WriteLine("curve: " + BigBotReport.WriteCurve(directory, results));
         }

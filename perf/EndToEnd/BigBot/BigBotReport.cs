@@ -20,14 +20,14 @@ internal static class BigBotReport
         }
 
         b.AppendLine();
-        b.AppendLine("| shards | guilds | ready s | floor s | ready ÷ floor | proxy CPU to ready s | log lines to ready | CPU s / M upstream ev | cores | upstream ev/s | GC pauses | GC total ms | GC max ms | gen2 | alloc B / upstream ev | verified ev (bytes / order) | churn actions (resumes, failed) | churn RSS MiB first → max → last | churn fds first → max → last | result |");
-        b.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
+        b.AppendLine("| shards | guilds | ready s | floor s | ready ÷ floor | proxy CPU to ready s | log lines to ready | upstream reconnects to ready | CPU s / M upstream ev | cores | upstream ev/s | GC pauses | GC total ms | GC max ms | gen2 | alloc B / upstream ev | verified ev (bytes / order) | churn actions (resumes, failed) | churn RSS MiB first → max → last | churn fds first → max → last | result |");
+        b.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
         foreach (var r in results)
         {
             var cpuPerM = r.WindowEvents == 0 ? 0 : r.WindowCpuSeconds / r.WindowEvents * 1e6;
             var cores = r.WindowSeconds == 0 ? 0 : r.WindowCpuSeconds / r.WindowSeconds;
             b.AppendLine(Invariant(
-                $"| {r.Shards:N0} | {r.Guilds:N0} | {r.ReadySeconds:N1} | {r.FloorSeconds:N1} | {Ratio(r.ReadySeconds, r.FloorSeconds)} | {r.ReadyCpuSeconds:N1} | {r.ReadyLogLines:N0} | {cpuPerM:N1} | {cores:N2} | {(r.WindowSeconds == 0 ? 0 : r.WindowEvents / r.WindowSeconds):N0} | {r.GcPauses} | {r.GcTotalMs:N1} | {r.GcMaxMs:N1} | {r.Gen2} | {(r.WindowEvents == 0 ? 0 : (double)r.WindowAllocated / r.WindowEvents):N0} | {r.VerifiedEvents:N0} / {r.OrderCheckedEvents:N0} | {r.ChurnActions} ({r.ChurnResumes}, {r.ChurnFailures}) | {r.ChurnRss.First / MiB:N0} → {r.ChurnRss.Max / MiB:N0} → {r.ChurnRss.Last / MiB:N0} | {r.ChurnFds.First} → {r.ChurnFds.Max} → {r.ChurnFds.Last} | {Outcome(r)} |"));
+                $"| {r.Shards:N0} | {r.Guilds:N0} | {r.ReadySeconds:N1} | {r.FloorSeconds:N1} | {Ratio(r.ReadySeconds, r.FloorSeconds)} | {r.ReadyCpuSeconds:N1} | {r.ReadyLogLines:N0} | {r.ReadyReconnects:N0} | {cpuPerM:N1} | {cores:N2} | {(r.WindowSeconds == 0 ? 0 : r.WindowEvents / r.WindowSeconds):N0} | {r.GcPauses} | {r.GcTotalMs:N1} | {r.GcMaxMs:N1} | {r.Gen2} | {(r.WindowEvents == 0 ? 0 : (double)r.WindowAllocated / r.WindowEvents):N0} | {r.VerifiedEvents:N0} / {r.OrderCheckedEvents:N0} | {r.ChurnActions} ({r.ChurnResumes}, {r.ChurnFailures}) | {r.ChurnRss.First / MiB:N0} → {r.ChurnRss.Max / MiB:N0} → {r.ChurnRss.Last / MiB:N0} | {r.ChurnFds.First} → {r.ChurnFds.Max} → {r.ChurnFds.Last} | {Outcome(r)} |"));
         }
 
         b.AppendLine();

@@ -38,6 +38,9 @@ internal sealed class BigBotResult
     /// <summary>Lines the proxy printed up to ready.</summary>
     public long ReadyLogLines { get; set; }
 
+    /// <summary>Upstream reconnections (gateway_upstream_reconnects_total) up to ready.</summary>
+    public long ReadyReconnects { get; set; }
+
     /// <summary>Clients connected (one per shard) and their total READY + GUILD_CREATE time.</summary>
     public double ClientsSeconds { get; set; }
 

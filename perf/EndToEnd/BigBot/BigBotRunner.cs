@@ -52,6 +52,14 @@ internal sealed partial class BigBotRunner : IAsyncDisposable
         }
 
         runner._result.Error ??= runner.FirstClientError();
+        if (runner._result.Error is not null && runner._proxy is { } proxy)
+        {
+            // The proxy's last words, for the failure's cause (its output is gone once it is disposed).
+            var path = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"gp-big-bot-{shards}-proxy.log"));
+            await File.WriteAllTextAsync(path, proxy.Child.Output).ConfigureAwait(false);
+            runner._result.Error += " (proxy output: " + path + ")";
+        }
+
         using var driver = Process.GetCurrentProcess();
         runner._result.DriverPeakRss = driver.PeakWorkingSet64;
         return runner._result;
@@ -158,8 +166,11 @@ internal sealed partial class BigBotRunner : IAsyncDisposable
         _result.GuildCreates = _simulator.GuildCreatesSent;
         _result.GuildCreateBytes = _simulator.GuildCreateBytesSent;
         _result.RingBytes = RingBytes(_shards, o.RingSize);
+        _result.ReadyReconnects = (long)await _proxy.SumMetricAsync("gateway_upstream_reconnects_total{").ConfigureAwait(false);
+        var readyLog = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"gp-big-bot-{_shards}-ready.log"));
+        await File.WriteAllTextAsync(readyLog, _proxy.Child.Output).ConfigureAwait(false);
         log(string.Create(CultureInfo.InvariantCulture,
-            $"    ready in {_result.ReadySeconds:N1} s (floor {_result.FloorSeconds:N1} s), proxy CPU {_result.ReadyCpuSeconds:N1} s, {_result.GuildCreates:N0} GUILD_CREATEs ({_result.JsonPerGuild:N0} B each), {_result.ReadyLogLines:N0} log lines"));
+            $"    ready in {_result.ReadySeconds:N1} s (floor {_result.FloorSeconds:N1} s), proxy CPU {_result.ReadyCpuSeconds:N1} s, {_result.GuildCreates:N0} GUILD_CREATEs ({_result.JsonPerGuild:N0} B each), {_result.ReadyLogLines:N0} log lines (tail: {readyLog}), {_result.ReadyReconnects} upstream reconnects"));
         await WaitForCacheAsync().ConfigureAwait(false);
         _result.RssReady = _proxy.ResidentBytes();
 

@@ -1,5 +1,6 @@
 # Memory and CPU per shard against shard count, from the big-bot curve's CSV (perf/README.md, "Big bot").
 # gnuplot -e "csv='big-bot.csv'; png='big-bot.png'" plot_big_bot.gp
+# Optional: csv2='other.csv'; label2='...' adds that run's points (e.g. a smaller ring_size) as separate markers.
 set datafile separator ','
 set terminal pngcairo size 900,520 font 'sans,10' noenhanced
 set output png
@@ -17,3 +18,8 @@ plot csv using 1:2 skip 1 with linespoints lw 2 title 'RSS / shard', \
      csv using 1:3 skip 1 with linespoints lw 2 title 'RSS after forced GC / shard', \
      csv using 1:4 skip 1 with linespoints lw 2 title 'managed heap after forced GC / shard', \
      csv using 1:5 skip 1 axes x1y2 with linespoints lw 2 dt 2 title 'CPU ms / shard / s (right)'
+if (exists("csv2")) {
+  replot csv2 using 1:2 skip 1 with points pt 7 ps 1.5 title 'RSS / shard, '.label2, \
+         csv2 using 1:3 skip 1 with points pt 5 ps 1.5 title 'RSS after GC / shard, '.label2, \
+         csv2 using 1:5 skip 1 axes x1y2 with points pt 9 ps 1.5 title 'CPU ms / shard / s, '.label2.' (right)'
+}
