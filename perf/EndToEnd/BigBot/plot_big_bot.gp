@@ -10,16 +10,19 @@ set ylabel 'MiB per shard'
 set y2label 'proxy CPU, ms per shard per second'
 set ytics nomirror
 set y2tics
+set xrange [0:*]
+set offsets 0, graph 0.05, 0, 0
 set yrange [0:*]
 set y2range [0:*]
 set key top right
 set grid
-plot csv using 1:2 skip 1 with linespoints lw 2 title 'RSS / shard', \
-     csv using 1:3 skip 1 with linespoints lw 2 title 'RSS after forced GC / shard', \
-     csv using 1:4 skip 1 with linespoints lw 2 title 'managed heap after forced GC / shard', \
-     csv using 1:5 skip 1 axes x1y2 with linespoints lw 2 dt 2 title 'CPU ms / shard / s (right)'
+p = "plot csv using 1:2 skip 1 with linespoints lw 2 title 'RSS / shard', "
+p = p . "csv using 1:3 skip 1 with linespoints lw 2 title 'RSS after forced GC / shard', "
+p = p . "csv using 1:4 skip 1 with linespoints lw 2 title 'managed heap after forced GC / shard', "
+p = p . "csv using 1:5 skip 1 axes x1y2 with linespoints lw 2 dt 2 title 'CPU ms / shard / s (right)'"
 if (exists("csv2")) {
-  replot csv2 using 1:2 skip 1 with points pt 7 ps 1.5 title 'RSS / shard, '.label2, \
-         csv2 using 1:3 skip 1 with points pt 5 ps 1.5 title 'RSS after GC / shard, '.label2, \
-         csv2 using 1:5 skip 1 axes x1y2 with points pt 9 ps 1.5 title 'CPU ms / shard / s, '.label2.' (right)'
+  p = p . ", csv2 using 1:2 skip 1 with points pt 7 ps 1.5 title 'RSS / shard, " . label2 . "'"
+  p = p . ", csv2 using 1:3 skip 1 with points pt 5 ps 1.5 title 'RSS after GC / shard, " . label2 . "'"
+  p = p . ", csv2 using 1:5 skip 1 axes x1y2 with points pt 9 ps 1.5 title 'CPU ms / shard / s, " . label2 . " (right)'"
 }
+eval(p)
