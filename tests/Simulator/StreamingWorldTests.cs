@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using System.Text.Json.Nodes;
 using GatewayProxy.Simulator;
 using GatewayProxy.Simulator.Data;
@@ -73,7 +74,7 @@ public sealed class StreamingWorldTests
         var events = new List<LiveEvent>();
         for (var i = 0; i < 400; i++)
         {
-            generator.Next(Intents.All, 2, events);
+            generator.Next(GatewayIntents.All, 2, events);
         }
 
         Assert.True(events.Count >= 400);
@@ -132,9 +133,9 @@ public sealed class StreamingWorldTests
     }
 
     [Theory]
-    [InlineData(Intents.All & ~Intents.GuildPresences, 250)]
-    [InlineData(Intents.All, 250)]
-    [InlineData(Intents.All, 50)]
+    [InlineData(GatewayIntents.All & ~GatewayIntents.GuildPresences, 250)]
+    [InlineData(GatewayIntents.All, 250)]
+    [InlineData(GatewayIntents.All, 50)]
     public void Views_of_a_mixed_world_match_views_of_the_whole_guild(long intents, int largeThreshold)
     {
         var state = new DataGenerator(new SimulatorOptions { ShardCount = 2, GuildCount = 300, Seed = 8, GuildSizeMix = true }).Generate();
@@ -195,10 +196,10 @@ public sealed class StreamingWorldTests
         for (var call = 0; call < 300; call++)
         {
             events.Clear();
-            generator.Next(Intents.All, 2, events);
+            generator.Next(GatewayIntents.All, 2, events);
             foreach (var e in events)
             {
-                stream.Add(e.Type + " " + System.Text.Encoding.UTF8.GetString(e.GuildCreate is { } guild ? GuildViews.GuildCreateBytes(guild, Intents.All, 250, state.BotUserId) : e.Data));
+                stream.Add(e.Type + " " + System.Text.Encoding.UTF8.GetString(e.GuildCreate is { } guild ? GuildViews.GuildCreateBytes(guild, GatewayIntents.All, 250, state.BotUserId) : e.Data));
             }
 
             shard.Hot.Trim(hotLimit);

@@ -1,3 +1,4 @@
+using GatewayProxy.Protocol.Gateway;
 using System.Security.Cryptography;
 using System.Text;
 using GatewayProxy.Simulator;
@@ -51,9 +52,9 @@ public sealed class WorldGoldenTests
             foreach (var guild in state.Shard(shard).Guilds)
             {
                 Add(Encoding.ASCII.GetBytes(guild.IdString));
-                Add(GuildViews.GuildCreateBytes(guild, Intents.All, int.MaxValue, state.BotUserId));
-                Add(GuildViews.GuildCreateBytes(guild, Intents.All, 30, state.BotUserId));
-                Add(GuildViews.GuildCreateBytes(guild, Intents.All & ~Intents.GuildPresences, 250, state.BotUserId));
+                Add(GuildViews.GuildCreateBytes(guild, GatewayIntents.All, int.MaxValue, state.BotUserId));
+                Add(GuildViews.GuildCreateBytes(guild, GatewayIntents.All, 30, state.BotUserId));
+                Add(GuildViews.GuildCreateBytes(guild, GatewayIntents.All & ~GatewayIntents.GuildPresences, 250, state.BotUserId));
             }
         }
 
@@ -63,13 +64,13 @@ public sealed class WorldGoldenTests
             var events = new List<LiveEvent>();
             for (var attempt = 0; attempt < 800 && events.Count < 200; attempt++)
             {
-                generator.Next(Intents.All, 2, events);
+                generator.Next(GatewayIntents.All, 2, events);
             }
 
             foreach (var e in events)
             {
                 Add(Encoding.ASCII.GetBytes(e.Type));
-                Add(e.GuildCreate is { } guild ? GuildViews.GuildCreateBytes(guild, Intents.All, 250, state.BotUserId) : e.Data);
+                Add(e.GuildCreate is { } guild ? GuildViews.GuildCreateBytes(guild, GatewayIntents.All, 250, state.BotUserId) : e.Data);
             }
         }
 

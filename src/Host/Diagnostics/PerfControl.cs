@@ -35,6 +35,7 @@ internal sealed class PerfControl : EventListener
     private double _totalMs;
     private double _maxMs;
     private int _gen2;
+    private int _gen2Total;
     private Thread? _reader;
 
     private PerfControl()
@@ -86,6 +87,7 @@ internal sealed class PerfControl : EventListener
                     if (_lastDepth == 2)
                     {
                         _gen2++;
+                        _gen2Total++;
                     }
 
                     break;
@@ -116,10 +118,19 @@ internal sealed class PerfControl : EventListener
             switch (line.Trim())
             {
                 case "gc":
+                    int seen = Volatile.Read(ref _gen2Total);
                     GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
                     GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
                     GC.WaitForPendingFinalizers();
                     GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+
+                    // The runtime hands GC events to listeners on its own thread, a little later: answer once both are
+                    // counted (bounded), so a gcstats right after this reports them.
+                    for (int i = 0; i < 500 && Volatile.Read(ref _gen2Total) < seen + 2; i++)
+                    {
+                        Thread.Sleep(10);
+                    }
+
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"perf gc heap={GC.GetTotalMemory(forceFullCollection: false)}"));
                     break;
                 case "gcstats":
