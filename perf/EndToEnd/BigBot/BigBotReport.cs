@@ -58,7 +58,7 @@ internal static class BigBotReport
 
         File.WriteAllLines(csv, lines);
         var png = Path.Combine(directory, "big-bot.png");
-        var script = Path.Combine(AppContext.BaseDirectory, "plot_big_bot.gp");
+        var script = Path.Combine(AppContext.BaseDirectory, "EndToEnd", "BigBot", "plot_big_bot.gp");
         try
         {
             using var gnuplot = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("gnuplot")
