@@ -31,7 +31,7 @@ internal static class BigBotReport
         }
 
         b.AppendLine();
-        b.AppendLine("| shards | RSS at ready MiB | RSS MiB | RSS / shard MiB | rings MiB | cache estimate MiB | client compression MiB | runtime baseline MiB | rest MiB | heap MiB | heap after GC MiB | RSS after GC MiB | RSS after GC / shard MiB | JSON B / guild | cache est. ÷ JSON | (heap − rings) ÷ JSON | same after GC | (RSS − baseline − rings) ÷ JSON | same after GC | driver peak RSS MiB |");
+        b.AppendLine("| shards | RSS at ready MiB | RSS, clients connected MiB | RSS / shard MiB | rings MiB | cache estimate MiB | client compression MiB | runtime baseline MiB | rest MiB | heap MiB | heap after GC MiB | RSS after GC MiB | RSS after GC / shard MiB | JSON B / guild | cache est. ÷ JSON | (heap − rings) ÷ JSON | same after GC | (RSS − baseline − rings) ÷ JSON | same after GC | driver peak RSS MiB |");
         b.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var r in results.Where(r => r.Rss > 0))
         {

@@ -28,6 +28,7 @@ internal sealed partial class BigBotRunner
         _result.WindowCpuSeconds = after.CpuSeconds - before.CpuSeconds;
         _result.WindowAllocated = after.AllocatedBytes - before.AllocatedBytes;
         ParseGc(gc);
+        CountVerified();
         log(string.Create(CultureInfo.InvariantCulture,
             $"    window: {sent:N0} upstream events in {_result.WindowSeconds:N0} s ({_result.WindowBursts} outage bursts), proxy CPU {_result.WindowCpuSeconds:N1} s, {gc}"));
     }
@@ -44,7 +45,12 @@ internal sealed partial class BigBotRunner
         var gc = await proxy.ControlAsync("gc", ControlLimit).ConfigureAwait(false);
         _result.HeapAfterGc = long.Parse(gc[(gc.IndexOf("heap=", StringComparison.Ordinal) + 5)..].Trim(), CultureInfo.InvariantCulture);
         _result.RssAfterGc = proxy.ResidentBytes();
+    }
+
+    private void CountVerified()
+    {
         _result.VerifiedEvents = 0;
+        _result.OrderCheckedEvents = 0;
         foreach (var client in _clients)
         {
             if (_expected[client.Shard].HasBytes)
@@ -95,6 +101,7 @@ internal sealed partial class BigBotRunner
         _result.ChurnFailures = workload.Failures;
         _result.ChurnRss = (rssFirst, rssMax, rssLast);
         _result.ChurnFds = (fdFirst, fdMax, fdLast);
+        CountVerified();
         log(string.Create(CultureInfo.InvariantCulture,
             $"    churn: {workload.Actions} actions, {workload.Resumed} resumes, {workload.Failures} failed; RSS {rssFirst / 1048576.0:N0} → max {rssMax / 1048576.0:N0} → {rssLast / 1048576.0:N0} MiB; fds {fdFirst} → max {fdMax} → {fdLast}"));
     }

@@ -180,8 +180,9 @@ internal sealed partial class BigBotRunner : IAsyncDisposable
         _result.ClientsSeconds = clock.Elapsed.TotalSeconds;
         log(string.Create(CultureInfo.InvariantCulture, $"    {_clients.Count} clients ready in {_result.ClientsSeconds:N1} s"));
 
-        await MeasureWindowAsync(log).ConfigureAwait(false);
+        // Memory first (every client connected, no live load yet), so a point whose window fails still has its memory.
         await MeasureMemoryAsync().ConfigureAwait(false);
+        await MeasureWindowAsync(log).ConfigureAwait(false);
         await ChurnAsync(log).ConfigureAwait(false);
         _result.Phase = "done";
     }
