@@ -4,7 +4,8 @@
 set datafile separator ','
 set terminal pngcairo size 900,520 font 'sans,10' noenhanced
 set output png
-set title 'GatewayProxy big bot: memory and CPU per shard (250 guilds per shard)'
+if (!exists("title")) title = 'GatewayProxy big bot: memory and CPU per shard (250 guilds per shard)'
+set title title
 set xlabel 'shards'
 set ylabel 'MiB per shard'
 set y2label 'proxy CPU, ms per shard per second'
