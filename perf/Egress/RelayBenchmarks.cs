@@ -19,7 +19,7 @@ public class RelayBenchmarks
 {
     private const int Batch = 64;
 
-    private RingBuffer<PayloadSlot<EventMeta>> _ring = null!;
+    private PayloadRing<EventMeta> _ring = null!;
     private RingReader _reader = null!;
     private Pipe _pipe = null!;
     private ClientOutput _output = null!;
@@ -39,17 +39,15 @@ public class RelayBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _ring = new RingBuffer<PayloadSlot<EventMeta>>(Batch, _ => new PayloadSlot<EventMeta>(4096));
+        _ring = new PayloadRing<EventMeta>(Batch);
         for (int i = 0; i < Batch; i++)
         {
             byte[] payload = Protocol.GatewayPayloads.MessageCreate(1024, i);
             long seq = _ring.Next();
-            PayloadSlot<EventMeta> slot = _ring[seq];
-            slot.Payload.Reset();
-            slot.Payload.Write(payload);
+            _ring.Writer.Reset();
+            _ring.Writer.Write(payload);
             if (!EnvelopeScanner.TryScan(payload, out Envelope envelope, out _)) throw new InvalidOperationException("bad payload");
-            slot.Meta = EventMeta.From(envelope);
-            _ring.Publish(seq);
+            _ring.Publish(seq, EventMeta.From(envelope));
         }
 
         _reader = _ring.AddReader(-1);
@@ -76,7 +74,7 @@ public class RelayBenchmarks
         PipeWriter writer = _pipe.Writer;
         for (long seq = 0; seq < Batch; seq++)
         {
-            ReadOnlySpan<byte> payload = _ring[seq].Payload.WrittenSpan;
+            ReadOnlySpan<byte> payload = _ring.Read(seq, out _);
             int header = WebSocketFrameWriter.GetHeaderSize(payload.Length, masked: false);
             Span<byte> span = writer.GetSpan(header + payload.Length);
             WebSocketFrameWriter.WriteHeader(span, WebSocketOpcode.Text, fin: true, payload.Length);
@@ -99,9 +97,8 @@ public class RelayBenchmarks
         {
             for (long seq = 0; seq < Batch; seq++)
             {
-                PayloadSlot<EventMeta> slot = _ring[seq];
-                EventMeta meta = slot.Meta;
-                _output.TryWriteSplicedLocked(_reader, seq, slot.Payload.WrittenSpan, in meta.Envelope, ++_clientSeq, _splice, _encode);
+                ReadOnlySpan<byte> payload = _ring.Read(seq, out EventMeta meta);
+                _output.TryWriteSplicedLocked(_reader, seq, payload, in meta.Envelope, ++_clientSeq, _splice, _encode);
             }
 
             _output.CommitLocked();

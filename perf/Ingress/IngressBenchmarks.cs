@@ -23,7 +23,7 @@ public class IngressBenchmarks
     /// <summary>Events per invocation.</summary>
     public const int Events = 1024;
 
-    private RingBuffer<PayloadSlot<EventMeta>> _ring = null!;
+    private PayloadRing<EventMeta> _ring = null!;
     private UpstreamReceiver _receiver = null!;
     private byte[] _frames = [];
     private byte[][] _payloads = [];
@@ -54,13 +54,17 @@ public class IngressBenchmarks
         }
 
         _frames = ServerFrames.Build(Compression, _payloads);
-        _ring = new RingBuffer<PayloadSlot<EventMeta>>(1024, _ => new PayloadSlot<EventMeta>(128 * 1024));
+        _ring = new PayloadRing<EventMeta>(1024);
         _receiver = new UpstreamReceiver(_ring, 64 * 1024 * 1024, metrics: null);
         Console.WriteLine($"// {Traffic}/{Compression}: {count} events, {PayloadBytes} payload bytes, {_frames.Length} wire bytes per invocation");
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _receiver.Dispose();
+    public void Cleanup()
+    {
+        _receiver.Dispose();
+        _ring.Dispose();
+    }
 
     /// <summary>Copies each decoded payload into the next ring slot and publishes it: the floor any ingest pays.</summary>
     [Benchmark(Baseline = true)]
@@ -69,10 +73,9 @@ public class IngressBenchmarks
         foreach (byte[] payload in _payloads)
         {
             _ring.TryNext(out long seq);
-            SlotBuffer buffer = _ring[seq].Payload;
-            buffer.Reset();
-            buffer.Write(payload);
-            _ring.Publish(seq);
+            _ring.Writer.Reset();
+            _ring.Writer.Write(payload);
+            _ring.Publish(seq, default);
         }
 
         return _ring.Cursor;

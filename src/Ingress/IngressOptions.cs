@@ -39,6 +39,17 @@ public sealed class IngressOptions
     /// <summary>Per-shard ring size overrides.</summary>
     public IReadOnlyDictionary<int, int>? RingSizes { get; set; }
 
+    /// <summary>The most bytes the rings of all shards hold together (<c>ring_memory_limit_mb</c>);
+    /// <see cref="Ring.Memory.RingMemory.Unlimited"/> for no limit.</summary>
+    public long RingMemoryLimit { get; set; } = Ring.Memory.RingMemory.Unlimited;
+
+    /// <summary>How long a ring keeps an event every live reader has passed, so a client that dropped can RESUME to it
+    /// (the client session TTL, <c>session_ttl_seconds</c>).</summary>
+    public TimeSpan RingRetention { get; set; } = Ring.Memory.RingMemory.DefaultRetainFor;
+
+    /// <summary>The clock ring retention goes by (a fake one in tests).</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>What the guild caches keep.</summary>
     public CacheOptions Cache { get; set; } = new();
 
@@ -115,6 +126,8 @@ public sealed class IngressOptions
             }
         }
 
+        Require(RingMemoryLimit >= 0, nameof(RingMemoryLimit), ">= 0");
+        Require(RingRetention >= TimeSpan.Zero, nameof(RingRetention), ">= 0");
         Require(Cache is not null, nameof(Cache), "set");
         Require(IdentifyInterval >= TimeSpan.Zero, nameof(IdentifyInterval), ">= 0");
         Require(IdentifyMargin >= TimeSpan.Zero, nameof(IdentifyMargin), ">= 0");

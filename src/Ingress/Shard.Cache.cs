@@ -57,11 +57,12 @@ public sealed partial class Shard
 
     private void ApplyToCache(long seq)
     {
-        PayloadSlot<EventMeta> slot = Ring[seq];
-        EventKind kind = slot.Meta.Envelope.Kind;
+        // A gating reader: its events are never overwritten nor trimmed, so no validation.
+        ReadOnlySpan<byte> payload = Ring.Read(seq, out EventMeta meta);
+        EventKind kind = meta.Envelope.Kind;
         try
         {
-            Cache.Apply(slot.Payload.WrittenSpan, in slot.Meta.Envelope, seq);
+            Cache.Apply(payload, in meta.Envelope, seq);
         }
         catch (Exception e)
         {
@@ -76,7 +77,7 @@ public sealed partial class Shard
         }
         else if (kind is EventKind.GuildCreate or EventKind.GuildDelete)
         {
-            _ready.OnGuildAnswered(slot.Meta.GuildId);
+            _ready.OnGuildAnswered(meta.GuildId);
         }
     }
 

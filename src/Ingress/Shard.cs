@@ -6,6 +6,7 @@ using GatewayProxy.Ingress.Shards;
 using GatewayProxy.Protocol.Compression;
 using GatewayProxy.Protocol.Events;
 using GatewayProxy.Ring;
+using GatewayProxy.Ring.Memory;
 using GatewayProxy.Shards;
 using Microsoft.Extensions.Logging;
 
@@ -50,13 +51,13 @@ public sealed partial class Shard : IShardFeed
     private bool _resumableAtStop;
     private double? _lastLatencyMs;
 
-    internal Shard(int id, ShardSettings settings, int ringSize, CacheOptions cacheOptions)
+    internal Shard(int id, ShardSettings settings, int ringSize, CacheOptions cacheOptions, RingMemory ringMemory)
     {
         Id = id;
         _settings = settings;
         _logger = settings.Logger;
         _metrics = settings.Metrics.ForShard(id, TransportCompressions.ToName(settings.Compression));
-        Ring = new RingBuffer<PayloadSlot<EventMeta>>(ringSize, static _ => new PayloadSlot<EventMeta>());
+        Ring = new PayloadRing<EventMeta>(ringSize, ringMemory);
         _receiver = new UpstreamReceiver(Ring, settings.MaxMessageSize, _metrics);
         Cache = new ShardCache(id, cacheOptions);
         _cacheReader = Ring.AddGatingReader(-1);
@@ -73,7 +74,7 @@ public sealed partial class Shard : IShardFeed
     public int TotalShards => _settings.TotalShards;
 
     /// <summary>Every dispatch of this shard, in upstream order (READY and RESUMED included; Egress never relays those).</summary>
-    public RingBuffer<PayloadSlot<EventMeta>> Ring { get; }
+    public PayloadRing<EventMeta> Ring { get; }
 
     /// <summary>The shard's guild cache, fed from <see cref="Ring"/> by the cache updater.</summary>
     public ShardCache Cache { get; }

@@ -1,3 +1,4 @@
+using GatewayProxy.Ring.Memory;
 using System.Net.Http;
 using GatewayProxy.Ingress.Connection;
 using GatewayProxy.Ingress.Identify;
@@ -50,6 +51,9 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
     /// <summary>The shards of [<see cref="ShardStart"/>, <see cref="ShardEnd"/>), in id order.</summary>
     public IReadOnlyList<Shard> Shards => _shards;
 
+    /// <summary>What the rings of these shards hold together, and their trim timer.</summary>
+    public RingMemory RingMemory { get; private init; } = null!;
+
     /// <summary>The shard with <paramref name="id"/>, or null outside this process's range.</summary>
     public Shard? GetShard(int id) => id >= ShardStart && id < ShardEnd ? _shards[id - ShardStart] : null;
 
@@ -91,6 +95,8 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
             options.GuildReadyTimeout);
         Dictionary<int, SavedShard>? restored = options.StateFile is { } stateFile ? LoadState(stateFile, options.StateMaxAge, total, start, end, logger) : null;
         var shards = new Shard[end - start];
+        // One budget, one trim timer and one segment pool for every ring of the process (docs/architecture.md, "Ring memory").
+        var ringMemory = new RingMemory(options.RingMemoryLimit, options.RingRetention, options.Time);
         for (int id = start; id < end; id++)
         {
             ShardResumeState? resume = options.ResumeStates is not null && options.ResumeStates.TryGetValue(id, out ShardResumeState? saved) ? saved : null;
@@ -100,14 +106,14 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
                 resume = Shard.ResumeStateOf(savedShard);
             }
 
-            shards[id - start] = new Shard(id, settings, options.RingSizeFor(id), options.Cache) { InitialResume = resume };
+            shards[id - start] = new Shard(id, settings, options.RingSizeFor(id), options.Cache, ringMemory) { InitialResume = resume };
             if (savedShard is not null)
             {
                 shards[id - start].Cache.Restore(savedShard.Cache);
             }
         }
 
-        var manager = new ShardManager(shards, total, start, end, gateway, metrics, logger, queue) { _stateFile = options.StateFile };
+        var manager = new ShardManager(shards, total, start, end, gateway, metrics, logger, queue) { _stateFile = options.StateFile, RingMemory = ringMemory };
         metrics.Registry.AddBeforeCollectCallback(manager.UpdateMetrics);
         IngressLog.Starting(logger, start, end, total, gateway.SessionStartLimit.MaxConcurrency, gateway.SessionStartLimit.Remaining);
         foreach (Shard shard in shards)
@@ -134,6 +140,8 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
 
         await Task.WhenAll(stops).ConfigureAwait(false);
         (_identifyQueue as IDisposable)?.Dispose();
+        // The rings stay readable (not trimmed by age any more); they go with the shards.
+        RingMemory.Dispose();
         IngressLog.Stopped(_logger, _shards.Length);
         if (_stateFile is not null)
         {

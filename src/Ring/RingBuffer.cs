@@ -97,7 +97,12 @@ public sealed class RingBuffer<T>
 
     /// <summary>Adds a reader the producer never waits for, positioned after <paramref name="startAfter"/>; it finds
     /// out by itself when it is overrun.</summary>
-    public RingReader AddReader(long startAfter) => new(_sequencer, startAfter);
+    public RingReader AddReader(long startAfter)
+    {
+        var reader = new RingReader(_sequencer, startAfter);
+        _sequencer.AddReader(reader);
+        return reader;
+    }
 
     /// <summary>Links <paramref name="signal"/> to this ring; arm the subscription before each sleep.</summary>
     public RingSubscription Subscribe(RingSignal signal)

@@ -28,8 +28,9 @@ public sealed class RingReader : RingConsumer
             return RingReadStatus.Overrun;
         }
         if (!TryGetRange(maxBatch, out first, out last)) return RingReadStatus.Empty;
-        // first <= cursor was read with acquire, so its stamp is first or newer: anything else means overwritten.
-        if (Sequencer.GetStamp(first) != first)
+        // first <= cursor was read with acquire, so its stamp is first or newer: anything else means overwritten. Below
+        // the floor its payload was trimmed.
+        if (Sequencer.GetStamp(first) != first || first < Sequencer.Floor)
         {
             _overrun = true;
             return RingReadStatus.Overrun;
@@ -60,6 +61,8 @@ public sealed class RingReader : RingConsumer
     public override void Advance(long toSequence)
     {
         CheckAdvance(toSequence);
-        Volatile.Write(ref _position.Raw, toSequence); // release: only read for lag reporting
+        Volatile.Write(ref _position.Raw, toSequence); // release: read for lag reporting and by a payload ring's trim
     }
+
+    private protected override void OnLeave() => Sequencer.RemoveReader(this);
 }

@@ -7,7 +7,12 @@ internal sealed partial class RingSequencer
 {
     private readonly Lock _gatingLock = new();
     private GatingReader[] _gating = [];
+    private RingReader[] _readers = [];
     private int _gatingVersion;
+
+    /// <summary>Guards the reader sets and, for a payload ring, the floor and its blocks: a trim computes the floor from
+    /// the readers it sees, so no reader can join behind it unseen.</summary>
+    internal Lock MembersLock => _gatingLock;
 
     /// <summary>The lowest gating position, or <see cref="long.MaxValue"/> when no reader gates.</summary>
     public long MinimumGatingPosition()
@@ -42,7 +47,8 @@ internal sealed partial class RingSequencer
             updated[^1] = reader;
             Volatile.Write(ref _gating, updated);
             Interlocked.Increment(ref _gatingVersion); // fence: set and version before reading Claimed
-            long oldest = Volatile.Read(ref _producer.Claimed) + 1 - Size;
+            // Older than the floor - 1: its next event's payload is already trimmed (the floor only moves under this lock).
+            long oldest = Math.Max(Volatile.Read(ref _producer.Claimed) + 1 - Size, _floor.Raw - 1);
             if (startAfter < oldest)
             {
                 Volatile.Write(ref _gating, old);
@@ -82,6 +88,44 @@ internal sealed partial class RingSequencer
                 spinner.SpinOnce(); // only with several claims outstanding: the producer publishes them shortly
             }
         }
+    }
+
+    /// <summary>Registers a reader the producer never waits for, so a payload ring keeps what it has not read.</summary>
+    public void AddReader(RingReader reader)
+    {
+        lock (_gatingLock)
+        {
+            RingReader[] old = _readers;
+            var updated = new RingReader[old.Length + 1];
+            old.CopyTo(updated, 0);
+            updated[^1] = reader;
+            _readers = updated;
+        }
+    }
+
+    /// <summary>Unregisters a non-gating reader.</summary>
+    public void RemoveReader(RingReader reader)
+    {
+        lock (_gatingLock)
+        {
+            RingReader[] old = _readers;
+            int index = Array.IndexOf(old, reader);
+            if (index < 0) return;
+            var updated = new RingReader[old.Length - 1];
+            Array.Copy(old, 0, updated, 0, index);
+            Array.Copy(old, index + 1, updated, index, old.Length - index - 1);
+            _readers = updated;
+        }
+    }
+
+    /// <summary>The lowest position of every live reader, gating or not, or <see cref="long.MaxValue"/> when there is
+    /// none. Caller holds <see cref="MembersLock"/>; positions only move forward, so a stale read only keeps more.</summary>
+    internal long MinimumReaderPositionLocked()
+    {
+        long min = MinimumGatingPosition();
+        RingReader[] readers = _readers;
+        for (int i = 0; i < readers.Length; i++) min = Math.Min(min, readers[i].Position);
+        return min;
     }
 
     /// <summary>Removes a gating reader and wakes the producer in case it waited for it.</summary>

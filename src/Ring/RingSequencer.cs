@@ -31,6 +31,12 @@ namespace GatewayProxy.Ring;
 ///    count) and re-reads the cursor; the producer fences the cursor write and then reads the waiter count.
 ///    One of them sees the other. The same pattern (fenced write, then read) pairs a gating reader's
 ///    Advance with the producer's "I am waiting" flag.
+///
+/// 5. Trimming (payload rings, docs/architecture.md "Ring memory"). The floor is the oldest sequence whose bytes are
+///    still held. The trimmer raises it with Interlocked.Exchange (a full fence) before any block holding older events
+///    goes back to the pool, and whoever rents that block writes to it only after the pool's lock. A reader copies,
+///    fences and then re-reads the floor with the stamp: if a copied byte came from a block recycled after the trim,
+///    the re-read sees the raised floor and the copy is rejected. Sequences below the floor read as overrun.
 /// </remarks>
 internal sealed partial class RingSequencer
 {
@@ -50,6 +56,7 @@ internal sealed partial class RingSequencer
     private ProducerState _producer;
     private PaddedSequence _waiterCount;
     private PaddedSequence _producerWaiting;
+    private PaddedSequence _floor;
 
     public RingSequencer(int size, WaitStrategyKind strategy)
     {
@@ -82,18 +89,32 @@ internal sealed partial class RingSequencer
     public long GetStamp(long sequence) =>
         Volatile.Read(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_stamps), (nint)(sequence & Mask)));
 
-    /// <summary>Seqlock validation: true when the slot still holds <paramref name="sequence"/> after the caller's
-    /// reads of it (the fence keeps those reads from moving after the stamp re-read).</summary>
+    /// <summary>The oldest sequence whose payload is still held (acquire); 0 until a payload ring trims.</summary>
+    public long Floor
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _floor.Value;
+    }
+
+    /// <summary>Seqlock validation: true when the slot still holds <paramref name="sequence"/> and its payload is not
+    /// trimmed, after the caller's reads of it (the fence keeps those reads from moving after the re-reads).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Validate(long sequence)
     {
         Interlocked.MemoryBarrier();
-        return GetStamp(sequence) == sequence;
+        return GetStamp(sequence) == sequence && sequence >= _floor.Value;
     }
 
     /// <summary>True when the slot of <paramref name="sequence"/> already holds, or is being rewritten for, a newer
-    /// sequence: the event is gone.</summary>
-    public bool IsOverrun(long sequence) => RingStamp.SequenceOf(GetStamp(sequence)) > sequence;
+    /// sequence, or when its payload was trimmed: the event is gone.</summary>
+    public bool IsOverrun(long sequence) => RingStamp.SequenceOf(GetStamp(sequence)) > sequence || sequence < _floor.Value;
+
+    /// <summary>Raises the floor to <paramref name="floor"/> (never lowers it), with a full fence, so readers see it
+    /// before any block it frees is reused. Called under <see cref="MembersLock"/>.</summary>
+    internal void RaiseFloor(long floor)
+    {
+        if (floor > _floor.Raw) Interlocked.Exchange(ref _floor.Raw, floor);
+    }
 
     /// <summary>Producer-private state on its own cache lines; only <see cref="Claimed"/> is read by others.</summary>
     [StructLayout(LayoutKind.Explicit, Size = PaddedSequence.PaddingBytes + 24 + PaddedSequence.PaddingBytes)]

@@ -12,7 +12,7 @@ public interface IShardFeed
     int ShardId { get; }
 
     /// <summary>The shard's ring of relayed dispatches (one producer: the shard's connection).</summary>
-    RingBuffer<PayloadSlot<EventMeta>> Ring { get; }
+    PayloadRing<EventMeta> Ring { get; }
 
     /// <summary>Upstream READY received and every READY guild answered (GUILD_CREATE or unavailable).</summary>
     bool IsReady { get; }

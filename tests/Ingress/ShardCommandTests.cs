@@ -29,8 +29,7 @@ public sealed class ShardCommandTests
         await kit.WaitRingCaughtUpAsync(0);
         await IngressTestKit.WaitUntilAsync(() => FindChunk(shard) >= 0, () => "no GUILD_MEMBERS_CHUNK in the ring");
         long seq = FindChunk(shard);
-        EventMeta meta = shard.Ring[seq].Meta;
-        ReadOnlySpan<byte> payload = shard.Ring[seq].Payload.WrittenSpan;
+        ReadOnlySpan<byte> payload = shard.Ring.Read(seq, out EventMeta meta);
         Assert.True(meta.HasNonce);
         Assert.Equal("proxy-nonce-1", Encoding.UTF8.GetString(payload.Slice(meta.NonceStart, meta.NonceLength)));
         Assert.Equal(ulong.Parse(guildId), meta.GuildId);
@@ -76,7 +75,8 @@ public sealed class ShardCommandTests
     {
         for (long seq = shard.Ring.Cursor; seq >= 0; seq--)
         {
-            if (shard.Ring[seq].Meta.Envelope.Kind == EventKind.GuildMembersChunk)
+            shard.Ring.Read(seq, out EventMeta meta);
+            if (meta.Envelope.Kind == EventKind.GuildMembersChunk)
             {
                 return seq;
             }

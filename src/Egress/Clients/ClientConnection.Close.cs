@@ -6,6 +6,7 @@ using GatewayProxy.Egress.Metrics;
 using GatewayProxy.Egress.Relay;
 using GatewayProxy.Egress.Sessions;
 using GatewayProxy.Protocol.WebSockets;
+using GatewayProxy.Ring;
 using Microsoft.Extensions.Logging;
 
 namespace GatewayProxy.Egress.Clients;
@@ -118,6 +119,7 @@ internal sealed partial class ClientConnection
     private void ReleaseSession(ClientSession session, bool keep)
     {
         bool owned;
+        RingReader? detached = null;
         lock (session.SyncRoot)
         {
             owned = ReferenceEquals(session.Connection, this);
@@ -125,10 +127,15 @@ internal sealed partial class ClientConnection
             {
                 session.Connection = null;
                 session.DetachedAt = Environment.TickCount64;
+                // Taken under the lock: once released, a RESUME may claim the session and give it a new reader.
+                detached = session.Cursor.Reader;
             }
         }
 
         if (owned && (!keep || session.Cursor.Reader is null)) _context.Sessions.End(session);
+        // A detached session is no live reader: the ring keeps its events for their age (session_ttl_seconds), not for
+        // as long as the session waits (docs/architecture.md, "Ring memory"). Its position stays readable for RESUME.
+        else detached?.Dispose();
     }
 
     /// <summary>Lets the close frame reach the peer: complete output (the send loop drains it, then shuts down the send side)

@@ -80,7 +80,7 @@ internal sealed partial class ClientConnection
             if (!feed.IsReady) await feed.WaitReadyAsync(ct).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
 
-            RingBuffer<PayloadSlot<EventMeta>> ring = feed.Ring;
+            PayloadRing<EventMeta> ring = feed.Ring;
             (IShardSnapshot snapshot, hold) = await TakeHeldSnapshotAsync(feed, ring, ct).ConfigureAwait(false);
             reader = ring.AddReader(snapshot.Position);
             ulong botUserId = _context.Options.BotUserIdOverride ?? ReadUserId(snapshot.BotUserJson);
@@ -131,7 +131,7 @@ internal sealed partial class ClientConnection
     /// <remarks>The producer is held at the cursor first, so it cannot run a ring's length past the snapshot while the
     /// snapshot is taken; the hold then moves up to the snapshot's position. A cache that lags the cursor gets a hold
     /// exactly at its position, or a few short retries to catch up (the guard keeps the producer bounded meanwhile).</remarks>
-    private async Task<(IShardSnapshot Snapshot, SnapshotHold? Hold)> TakeHeldSnapshotAsync(IShardFeed feed, RingBuffer<PayloadSlot<EventMeta>> ring, CancellationToken ct)
+    private async Task<(IShardSnapshot Snapshot, SnapshotHold? Hold)> TakeHeldSnapshotAsync(IShardFeed feed, PayloadRing<EventMeta> ring, CancellationToken ct)
     {
         SnapshotHold? guard = SnapshotHold.TryCreateAtCursor(ring, _context.Options.SnapshotHold);
         if (guard is null) return (feed.TakeSnapshot(), null);

@@ -62,7 +62,7 @@ internal sealed partial class ClientConnection
             }
 
             Session = session;
-            RingBuffer<PayloadSlot<EventMeta>> ring = session.Feed.Ring;
+            PayloadRing<EventMeta> ring = session.Feed.Ring;
             SnapshotHold? hold = null;
             bool ok = session.Cursor.Map.TryGetRingPosition(seq, session.Cursor.Seq, out long position);
             if (ok)

@@ -63,7 +63,7 @@ internal sealed partial class EgressWorker
 
         if (status == RingReadStatus.Overrun) return Cut(client, reader, ClientDisconnectReason.Overrun);
 
-        RingBuffer<PayloadSlot<EventMeta>> ring = cursor.Ring;
+        PayloadRing<EventMeta> ring = cursor.Ring;
         long done = first - 1;
         bool overrun = false;
         lock (output.SyncRoot)
@@ -72,9 +72,9 @@ internal sealed partial class EgressWorker
             if (output.IsClosed) return PumpResult.Removed;
             for (long seq = first; seq <= last; seq++)
             {
-                PayloadSlot<EventMeta> slot = ring[seq];
-                EventMeta meta = slot.Meta; // copy first: validated together with the payload below
-                if (!RelayOne(client, session, reader, seq, in meta, slot.Payload.WrittenSpan))
+                // Metadata copied, payload read in place: both validated after use (the seqlock), trimmed or overwritten alike.
+                ReadOnlySpan<byte> payload = ring.Read(seq, out EventMeta meta);
+                if (!RelayOne(client, session, reader, seq, in meta, payload))
                 {
                     overrun = true;
                     break;

@@ -154,7 +154,7 @@ internal sealed partial class EgressWorker : IAsyncDisposable
         client.OnWorkerReleased();
     }
 
-    private int GetRingSlot(RingBuffer<PayloadSlot<EventMeta>> ring)
+    private int GetRingSlot(PayloadRing<EventMeta> ring)
     {
         for (int i = 0; i < _rings.Count; i++)
         {
@@ -236,9 +236,9 @@ internal sealed partial class EgressWorker : IAsyncDisposable
     }
 
     /// <summary>A ring this worker's clients read, its subscription, and a scratch minimum.</summary>
-    private sealed class RingEntry(RingBuffer<PayloadSlot<EventMeta>> ring, RingSubscription subscription)
+    private sealed class RingEntry(PayloadRing<EventMeta> ring, RingSubscription subscription)
     {
-        public readonly RingBuffer<PayloadSlot<EventMeta>> Ring = ring;
+        public readonly PayloadRing<EventMeta> Ring = ring;
         public readonly RingSubscription Subscription = subscription;
         public long Min;
     }

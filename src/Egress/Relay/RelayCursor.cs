@@ -24,7 +24,7 @@ internal sealed class RelayCursor
     private long _resumeTarget = NoResume;
 
     /// <summary>A cursor over <paramref name="ring"/>, not yet positioned.</summary>
-    public RelayCursor(RingBuffer<PayloadSlot<EventMeta>> ring, SoundboardRouter router, VoiceRouter voice)
+    public RelayCursor(PayloadRing<EventMeta> ring, SoundboardRouter router, VoiceRouter voice)
     {
         Ring = ring;
         Router = router;
@@ -32,7 +32,7 @@ internal sealed class RelayCursor
     }
 
     /// <summary>The shard's ring.</summary>
-    public RingBuffer<PayloadSlot<EventMeta>> Ring { get; }
+    public PayloadRing<EventMeta> Ring { get; }
 
     /// <summary>The shard's soundboard reply router.</summary>
     public SoundboardRouter Router { get; }

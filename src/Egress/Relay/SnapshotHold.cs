@@ -8,8 +8,8 @@ namespace GatewayProxy.Egress.Relay;
 /// Why: a big burst takes time to send; meanwhile a busy shard keeps publishing. With only a non-gating reader the ring
 /// could overrun the client before it even reaches its first live event: it would be cut, reconnect, and start over,
 /// forever (DESIGN "snapshot loop"). A gating reader at the snapshot position stops the producer from overwriting the
-/// client's next event. It is held until the client has caught up (lag within half the backpressure limit) or for at most
-/// <c>SnapshotHold</c>: the shard waits a bounded time for one client, never indefinitely. Gating readers are meant to be
+/// client's next event, and a trim from removing it (docs/architecture.md, "Ring memory"). It is held until the client
+/// has caught up (lag within half the backpressure limit) or for at most <c>SnapshotHold</c>: the shard waits a bounded time for one client, never indefinitely. Gating readers are meant to be
 /// few; these exist only while clients (re)connect.
 /// </remarks>
 internal sealed class SnapshotHold
@@ -26,9 +26,9 @@ internal sealed class SnapshotHold
     public long Deadline { get; }
 
     /// <summary>Holds <paramref name="ring"/> after <paramref name="position"/>; null when that position is already too old
-    /// for a gating reader (its next slot may have been overwritten).</summary>
-    public static SnapshotHold? TryCreate<T>(RingBuffer<T> ring, long position, TimeSpan duration)
-        where T : class
+    /// for a gating reader (its next event may have been overwritten or trimmed).</summary>
+    public static SnapshotHold? TryCreate<TMeta>(PayloadRing<TMeta> ring, long position, TimeSpan duration)
+        where TMeta : unmanaged
     {
         if (duration <= TimeSpan.Zero) return null;
         try
@@ -42,8 +42,8 @@ internal sealed class SnapshotHold
     }
 
     /// <summary>Holds <paramref name="ring"/> at its cursor as of now (always possible, however fast the producer runs).</summary>
-    public static SnapshotHold? TryCreateAtCursor<T>(RingBuffer<T> ring, TimeSpan duration)
-        where T : class
+    public static SnapshotHold? TryCreateAtCursor<TMeta>(PayloadRing<TMeta> ring, TimeSpan duration)
+        where TMeta : unmanaged
     {
         if (duration <= TimeSpan.Zero) return null;
         return new SnapshotHold(ring.AddGatingReaderAtCursor(), Environment.TickCount64 + (long)duration.TotalMilliseconds);

@@ -8,6 +8,7 @@ using GatewayProxy.Protocol.Events;
 using GatewayProxy.Protocol.Gateway;
 using GatewayProxy.Protocol.WebSockets;
 using GatewayProxy.Ring;
+using GatewayProxy.Ring.Memory;
 
 namespace GatewayProxy.Ingress.Shards;
 
@@ -17,15 +18,15 @@ namespace GatewayProxy.Ingress.Shards;
 /// </summary>
 /// <remarks>
 /// A ring sequence is claimed before a message starts and kept until a dispatch is published into it: uncompressed
-/// frames are unmasked straight into the slot's buffer, compressed ones are gathered in a reusable scratch buffer and
-/// inflated straight into the slot's buffer. Non-dispatch messages go to the handler and the same slot is reused for
-/// the next message. The claim survives reconnects (its slot is reset), so a connection dropped mid-frame never
-/// publishes a torn payload. Each upstream <c>s</c> is published once: a replay that overlaps what the ring already
+/// frames are unmasked straight into the ring's payload writer (the shard's byte log), compressed ones are gathered in
+/// a reusable scratch buffer and inflated straight into it. Non-dispatch messages go to the handler and their bytes are
+/// discarded for the next message. The claim survives reconnects (the payload in progress is discarded), so a
+/// connection dropped mid-frame never publishes a torn payload. Each upstream <c>s</c> is published once: a replay that overlaps what the ring already
 /// has is dropped by sequence.
 /// </remarks>
 internal sealed class UpstreamReceiver : IDisposable
 {
-    private readonly RingBuffer<PayloadSlot<EventMeta>> _ring;
+    private readonly PayloadRing<EventMeta> _ring;
     private readonly WebSocketMessageReader _frameReader;
     private readonly ArrayBufferWriter<byte> _scratch = new(64 * 1024);
     private readonly ShardMetrics? _metrics;
@@ -34,7 +35,7 @@ internal sealed class UpstreamReceiver : IDisposable
     private long _lastSeq;
     private long _duplicates;
 
-    public UpstreamReceiver(RingBuffer<PayloadSlot<EventMeta>> ring, int maxMessageSize, ShardMetrics? metrics)
+    public UpstreamReceiver(PayloadRing<EventMeta> ring, int maxMessageSize, ShardMetrics? metrics)
     {
         _ring = ring;
         _metrics = metrics;
@@ -62,10 +63,7 @@ internal sealed class UpstreamReceiver : IDisposable
         _scratch.ResetWrittenCount();
         _decoder?.Dispose();
         _decoder = MessageCodecs.CreateDecoder(compression);
-        if (_claimed >= 0)
-        {
-            _ring[_claimed].Payload.Reset();
-        }
+        _ring.Writer.Reset();
     }
 
     /// <summary>Claims the next slot without waiting; false when the gating reader is a whole ring behind.</summary>
@@ -81,7 +79,7 @@ internal sealed class UpstreamReceiver : IDisposable
             return false;
         }
 
-        _ring[next].Payload.Reset();
+        _ring.Writer.Reset();
         _claimed = next;
         return true;
     }
@@ -97,7 +95,7 @@ internal sealed class UpstreamReceiver : IDisposable
         }
 
         long next = await _ring.NextAsync(ct).ConfigureAwait(false);
-        _ring[next].Payload.Reset();
+        _ring.Writer.Reset();
         _claimed = next;
     }
 
@@ -106,10 +104,10 @@ internal sealed class UpstreamReceiver : IDisposable
     {
         Debug.Assert(_claimed >= 0, "claim a slot first");
         IMessageDecoder? decoder = _decoder;
+        PayloadWriter payload = _ring.Writer;
         while (true)
         {
-            PayloadSlot<EventMeta> slot = _ring[_claimed];
-            IBufferWriter<byte> sink = decoder is null ? slot.Payload : _scratch;
+            IBufferWriter<byte> sink = decoder is null ? payload : _scratch;
             WebSocketReadStatus read = _frameReader.TryRead(ref buffer, sink);
             if (read == WebSocketReadStatus.NeedMoreData)
             {
@@ -134,7 +132,7 @@ internal sealed class UpstreamReceiver : IDisposable
 
             if (decoder is not null)
             {
-                DecodeStatus decoded = decoder.Decode(_scratch.WrittenSpan, slot.Payload);
+                DecodeStatus decoded = decoder.Decode(_scratch.WrittenSpan, payload);
                 _scratch.ResetWrittenCount();
                 if (decoded == DecodeStatus.NeedMoreData)
                 {
@@ -149,7 +147,7 @@ internal sealed class UpstreamReceiver : IDisposable
                 }
             }
 
-            if (TryPublish(slot, handler))
+            if (TryPublish(payload, handler))
             {
                 _claimed = -1;
                 if (!TryClaim())
@@ -159,7 +157,7 @@ internal sealed class UpstreamReceiver : IDisposable
             }
             else
             {
-                slot.Payload.Reset();
+                payload.Reset();
             }
 
             if (handler.ShouldStop)
@@ -176,9 +174,9 @@ internal sealed class UpstreamReceiver : IDisposable
     }
 
     /// <summary>Scans one decoded payload; publishes it when it is a new dispatch, else hands it to the handler.</summary>
-    private bool TryPublish(PayloadSlot<EventMeta> slot, IReceiveHandler handler)
+    private bool TryPublish(PayloadWriter writer, IReceiveHandler handler)
     {
-        ReadOnlySpan<byte> payload = slot.Payload.WrittenSpan;
+        ReadOnlySpan<byte> payload = writer.WrittenSpan;
         if (!EnvelopeScanner.TryScan(payload, out Envelope envelope, out EnvelopeError error))
         {
             handler.OnBadPayload(error, payload.Length);
@@ -209,9 +207,9 @@ internal sealed class UpstreamReceiver : IDisposable
             handler.OnSessionDispatch(payload, in envelope);
         }
 
-        slot.Meta = BuildMeta(payload, in envelope);
+        EventMeta meta = BuildMeta(payload, in envelope);
         _metrics?.OnDispatch(envelope.Kind, payload.Length);
-        _ring.Publish(_claimed);
+        _ring.Publish(_claimed, in meta);
         return true;
     }
 

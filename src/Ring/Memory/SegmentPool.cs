@@ -4,8 +4,8 @@ using System.Runtime.CompilerServices;
 namespace GatewayProxy.Ring.Memory;
 
 /// <summary>
-/// A memory pool of fixed-size, pinned blocks for the socket pipes (<c>PipeOptions.Pool</c>), which keeps every block
-/// returned to it, up to a bound.
+/// A memory pool of fixed-size, pinned blocks for the socket pipes (<c>PipeOptions.Pool</c>) and the rings' byte logs,
+/// which keeps every block returned to it, up to a bound.
 /// </summary>
 /// <remarks>
 /// Why not <c>ArrayPool&lt;byte&gt;.Shared</c> (what a pipe uses without a pool): it keeps at most 32 arrays of a size per
@@ -24,6 +24,10 @@ public sealed class SegmentPool : MemoryPool<byte>
     /// <summary>Blocks <see cref="Sockets"/> keeps (64 MiB): far above what the pipes hold in steady state.</summary>
     public const int DefaultMaxRetained = 1024;
 
+    /// <summary>Blocks <see cref="Rings"/> keeps (16 MiB): trims free blocks about as fast as writers take them, so
+    /// little more than a burst's worth waits here.</summary>
+    public const int RingsMaxRetained = 256;
+
     private readonly Lock _lock = new();
     private readonly Block?[] _free;
     private int _count;
@@ -31,6 +35,9 @@ public sealed class SegmentPool : MemoryPool<byte>
 
     /// <summary>The process-wide pool the socket pipes share.</summary>
     public static SegmentPool Sockets { get; } = new(DefaultBlockSize, DefaultMaxRetained);
+
+    /// <summary>The process-wide pool every shard's ring byte log is built from (docs/architecture.md, "Ring memory").</summary>
+    public static SegmentPool Rings { get; } = new(DefaultBlockSize, RingsMaxRetained);
 
     /// <summary>Creates a pool of <paramref name="blockSize"/>-byte blocks keeping at most <paramref name="maxRetained"/> returned ones.</summary>
     public SegmentPool(int blockSize, int maxRetained)

@@ -1,3 +1,4 @@
+using GatewayProxy.Ring.Memory;
 using System.Net;
 using GatewayProxy.Egress;
 using GatewayProxy.Protocol.Compression;
@@ -38,10 +39,10 @@ internal sealed class EgressTestServer : IAsyncDisposable
 
     /// <summary>Starts a server for shards [start, start + count) of total.</summary>
     public static EgressTestServer Start(Action<EgressOptions>? configure = null, int total = 1, int start = 0, int count = 1, int ringSize = 4096,
-        IReadOnlyList<TestGuild>? guilds = null)
+        IReadOnlyList<TestGuild>? guilds = null, RingMemory? ringMemory = null)
     {
         var feeds = new TestShardFeed[count];
-        for (int i = 0; i < count; i++) feeds[i] = new TestShardFeed(start + i, ringSize, guilds);
+        for (int i = 0; i < count; i++) feeds[i] = new TestShardFeed(start + i, ringSize, guilds, ringMemory);
         var directory = new TestShardDirectory(total, start, feeds);
         var options = new EgressOptions
         {
@@ -78,7 +79,11 @@ internal sealed class EgressTestServer : IAsyncDisposable
         return new IdentifiedTestClient(client, ready, guilds, ready.Data.GetProperty("session_id").GetString()!);
     }
 
-    public async ValueTask DisposeAsync() => await Server.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        foreach (TestShardFeed feed in Feeds) feed.Ring.Dispose();
+    }
 }
 
 /// <summary>A client after its READY burst.</summary>

@@ -11,7 +11,7 @@ internal static class TestRelay
 {
     /// <summary>Polls one batch (up to 256 events), splices every event into <paramref name="output"/> under its lock with
     /// consecutive client sequences, flushes once, and advances the reader.</summary>
-    public static void WriteBatch(RingBuffer<PayloadSlot<EventMeta>> ring, RingReader reader, ClientOutput output, ref long clientSeq,
+    public static void WriteBatch(PayloadRing<EventMeta> ring, RingReader reader, ClientOutput output, ref long clientSeq,
         PooledBufferWriter splice, PooledBufferWriter encode)
     {
         Assert.Equal(RingReadStatus.Ready, reader.Poll(256, out long first, out long last));
@@ -19,9 +19,8 @@ internal static class TestRelay
         {
             for (long seq = first; seq <= last; seq++)
             {
-                PayloadSlot<EventMeta> slot = ring[seq];
-                EventMeta meta = slot.Meta;
-                Assert.True(output.TryWriteSplicedLocked(reader, seq, slot.Payload.WrittenSpan, in meta.Envelope, ++clientSeq, splice, encode));
+                ReadOnlySpan<byte> payload = ring.Read(seq, out EventMeta meta);
+                Assert.True(output.TryWriteSplicedLocked(reader, seq, payload, in meta.Envelope, ++clientSeq, splice, encode));
             }
 
             output.CommitLocked();

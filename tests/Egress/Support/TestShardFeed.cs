@@ -8,6 +8,7 @@ using GatewayProxy.Protocol.Events;
 using GatewayProxy.Protocol.Gateway;
 using GatewayProxy.Cache;
 using GatewayProxy.Ring;
+using GatewayProxy.Ring.Memory;
 
 namespace GatewayProxy.Tests.Egress.Support;
 
@@ -19,17 +20,17 @@ internal sealed class TestShardFeed : IShardFeed
     private TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _upstreamSeq;
 
-    public TestShardFeed(int shardId, int ringSize = 4096, IReadOnlyList<TestGuild>? guilds = null)
+    public TestShardFeed(int shardId, int ringSize = 4096, IReadOnlyList<TestGuild>? guilds = null, RingMemory? ringMemory = null)
     {
         ShardId = shardId;
-        Ring = new RingBuffer<PayloadSlot<EventMeta>>(ringSize, _ => new PayloadSlot<EventMeta>(1024));
+        Ring = new PayloadRing<EventMeta>(ringSize, ringMemory);
         Guilds = guilds ?? [new TestGuild(1000UL + (ulong)shardId * 100, false), new TestGuild(1001UL + (ulong)shardId * 100, false)];
         SetReady(true);
     }
 
     public int ShardId { get; }
 
-    public RingBuffer<PayloadSlot<EventMeta>> Ring { get; }
+    public PayloadRing<EventMeta> Ring { get; }
 
     public IReadOnlyList<TestGuild> Guilds { get; set; }
 
@@ -126,11 +127,9 @@ internal sealed class TestShardFeed : IShardFeed
 
         lock (_publishLock)
         {
-            PayloadSlot<EventMeta> slot = Ring[seq];
-            slot.Payload.Reset();
-            slot.Payload.Write(payload);
-            slot.Meta = meta;
-            Ring.Publish(seq);
+            Ring.Writer.Reset();
+            Ring.Writer.Write(payload);
+            Ring.Publish(seq, in meta);
             return seq;
         }
     }

@@ -31,7 +31,7 @@ public sealed class UpstreamReceiverTests
             """{"t":"RATE_LIMITED","s":4,"op":0,"d":{"opcode":8,"retry_after":1.5,"meta":{"guild_id":"4194304","nonce":"xyz"}}}""",
             """{"t":"MESSAGE_CREATE","s":5,"op":0,"d":{"id":"5","channel_id":"6","guild_id":"4194304","content":"hi"}}""",
         ];
-        var ring = new RingBuffer<PayloadSlot<EventMeta>>(16, _ => new PayloadSlot<EventMeta>());
+        var ring = new PayloadRing<EventMeta>(16);
         var handler = new RecordingHandler();
         using var receiver = new UpstreamReceiver(ring, 1 << 20, metrics: null);
         receiver.BeginConnection(compression);
@@ -44,15 +44,15 @@ public sealed class UpstreamReceiverTests
         Assert.Equal(4, ring.Cursor);
         Assert.Equal([10, 11], handler.GatewayOps);
         Assert.Equal(1, receiver.Duplicates);
-        Assert.Equal(payloads[1], Text(ring[0]));
-        Assert.Equal(4194304UL, ring[0].Meta.GuildId);
-        Assert.Equal(EventKind.PresenceUpdate, ring[0].Meta.Envelope.Kind);
-        Assert.Equal(EventKind.MessageCreate, ring[4].Meta.Envelope.Kind);
-        Assert.Equal(0UL, ring[4].Meta.GuildId); // the cache ignores messages: their guild is not looked up
-        Assert.Equal(8388608UL, ring[1].Meta.GuildId);
-        Assert.Equal("abc", Nonce(ring[2]));
-        Assert.Equal("xyz", Nonce(ring[3]));
-        Assert.Equal(4194304UL, ring[3].Meta.GuildId);
+        Assert.Equal(payloads[1], Text(ring, 0));
+        Assert.Equal(4194304UL, Meta(ring, 0).GuildId);
+        Assert.Equal(EventKind.PresenceUpdate, Meta(ring, 0).Envelope.Kind);
+        Assert.Equal(EventKind.MessageCreate, Meta(ring, 4).Envelope.Kind);
+        Assert.Equal(0UL, Meta(ring, 4).GuildId); // the cache ignores messages: their guild is not looked up
+        Assert.Equal(8388608UL, Meta(ring, 1).GuildId);
+        Assert.Equal("abc", Nonce(ring, 2));
+        Assert.Equal("xyz", Nonce(ring, 3));
+        Assert.Equal(4194304UL, Meta(ring, 3).GuildId);
         Assert.Equal(5, receiver.LastSequence);
     }
 
@@ -63,7 +63,7 @@ public sealed class UpstreamReceiverTests
         byte[] frames = ServerFrames.Build(TransportCompression.None, [payload]);
         for (int cut = 1; cut < frames.Length; cut++)
         {
-            var ring = new RingBuffer<PayloadSlot<EventMeta>>(4, _ => new PayloadSlot<EventMeta>());
+            var ring = new PayloadRing<EventMeta>(4);
             using var receiver = new UpstreamReceiver(ring, 1 << 20, metrics: null);
             receiver.BeginConnection(TransportCompression.None);
             Assert.True(receiver.TryClaim());
@@ -73,7 +73,7 @@ public sealed class UpstreamReceiverTests
             var rest = new ReadOnlySequence<byte>(frames, cut - (int)first.Length, frames.Length - cut + (int)first.Length);
             receiver.Process(ref rest, new RecordingHandler());
             Assert.Equal(0, ring.Cursor);
-            Assert.True(payload.AsSpan().SequenceEqual(ring[0].Payload.WrittenSpan), $"cut at {cut}");
+            Assert.True(payload.AsSpan().SequenceEqual(ring.Read(0, out _)), $"cut at {cut}");
         }
     }
 
@@ -92,7 +92,7 @@ public sealed class UpstreamReceiverTests
         }
 
         byte[] frames = ServerFrames.Build(compression, payloads);
-        var ring = new RingBuffer<PayloadSlot<EventMeta>>(1024, _ => new PayloadSlot<EventMeta>());
+        var ring = new PayloadRing<EventMeta>(1024);
         using var receiver = new UpstreamReceiver(ring, 1 << 20, metrics: null);
         receiver.BeginConnection(compression);
         var handler = new RecordingHandler();
@@ -141,10 +141,19 @@ public sealed class UpstreamReceiverTests
         return offset;
     }
 
-    private static string Text(PayloadSlot<EventMeta> slot) => Encoding.UTF8.GetString(slot.Payload.WrittenSpan);
+    private static string Text(PayloadRing<EventMeta> ring, long seq) => Encoding.UTF8.GetString(ring.Read(seq, out _));
 
-    private static string Nonce(PayloadSlot<EventMeta> slot) =>
-        Encoding.UTF8.GetString(slot.Payload.WrittenSpan.Slice(slot.Meta.NonceStart, slot.Meta.NonceLength));
+    private static EventMeta Meta(PayloadRing<EventMeta> ring, long seq)
+    {
+        ring.Read(seq, out EventMeta meta);
+        return meta;
+    }
+
+    private static string Nonce(PayloadRing<EventMeta> ring, long seq)
+    {
+        ReadOnlySpan<byte> payload = ring.Read(seq, out EventMeta meta);
+        return Encoding.UTF8.GetString(payload.Slice(meta.NonceStart, meta.NonceLength));
+    }
 
     private sealed class RecordingHandler : IReceiveHandler
     {

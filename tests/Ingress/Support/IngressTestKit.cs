@@ -109,13 +109,13 @@ internal sealed class IngressTestKit : IAsyncDisposable
     }
 
     /// <summary>Every payload published in the ring, oldest first (the ring must not have wrapped).</summary>
-    public static List<byte[]> RingPayloads(RingBuffer<PayloadSlot<EventMeta>> ring)
+    public static List<byte[]> RingPayloads(PayloadRing<EventMeta> ring)
     {
         Assert.True(ring.Cursor < ring.Size, "the ring wrapped; make it bigger for this test");
         var payloads = new List<byte[]>();
         for (long seq = 0; seq <= ring.Cursor; seq++)
         {
-            payloads.Add(ring[seq].Payload.WrittenSpan.ToArray());
+            payloads.Add(ring.Read(seq, out _).ToArray());
         }
 
         return payloads;
