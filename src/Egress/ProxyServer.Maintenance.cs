@@ -58,12 +58,23 @@ public sealed partial class ProxyServer
             lag[index] = Math.Max(lag[index], connection.Lag);
         }
 
+        long ringBytes = 0;
+        long limitTrims = 0;
         for (int i = 0; i < count; i++)
         {
+            IShardFeed? feed = shards.GetShard(shards.ShardStart + i);
             _context.Metrics.ClientsFor(shards.ShardStart + i).Set(clients[i]);
             _context.Metrics.LagFor(shards.ShardStart + i).Set(lag[i]);
-            _context.Metrics.OccupancyFor(shards.ShardStart + i).Set(RingOccupancy(shards.GetShard(shards.ShardStart + i), lag[i]));
+            _context.Metrics.OccupancyFor(shards.ShardStart + i).Set(RingOccupancy(feed, lag[i]));
+            long bytes = feed?.Ring.HeldBytes ?? 0;
+            _context.Metrics.RingBytesFor(shards.ShardStart + i).Set(bytes);
+            ringBytes += bytes;
+            limitTrims += feed?.Ring.LimitTrims ?? 0;
         }
+
+        // The shards of this process share one budget, so their sum is the process's ring memory.
+        _context.Metrics.RingMemoryBytes.Set(ringBytes);
+        _context.Metrics.RingLimitTrims.IncTo(limitTrims);
 
         _context.Metrics.NativeBytes.Set(native);
         _context.Metrics.Sessions.Set(_context.Sessions.Count);

@@ -10,6 +10,7 @@ internal sealed class EgressMetrics
     private readonly Gauge _clients;
     private readonly Gauge _lag;
     private readonly Gauge _occupancy;
+    private readonly Gauge _ringBytes;
     private readonly Counter.Child[] _disconnects;
     private readonly Counter.Child[] _bytes;
     private readonly Counter.Child[] _droppedCommands;
@@ -22,6 +23,11 @@ internal sealed class EgressMetrics
         _lag = factory.CreateGauge("gateway_client_lag", "Largest number of events a client of the shard is behind.", ["shard"]);
         _occupancy = factory.CreateGauge("gateway_ring_occupancy",
             "Events in the shard's ring its slowest live reader (a client or the cache updater) has not consumed yet, at most the ring size.", ["shard"]);
+        _ringBytes = factory.CreateGauge("gateway_ring_bytes",
+            "Bytes the shard's ring holds: the blocks of its byte log (payloads and their metadata), not counting its fixed slots.", ["shard"]);
+        RingMemoryBytes = factory.CreateGauge("gateway_ring_memory_bytes", "Bytes the rings of all shards of the process hold together (bound: ring_memory_limit_mb).");
+        RingLimitTrims = factory.CreateCounter("gateway_ring_limit_trims_total",
+            "Trims of a ring's oldest events forced by ring_memory_limit_mb (each frees at least one block of the ring holding the most).");
         Counter disconnects = factory.CreateCounter("gateway_client_disconnects_total", "Client connections ended, by reason.", ["reason"]);
         _disconnects = new Counter.Child[ClientDisconnectReasons.Count];
         for (int i = 0; i < _disconnects.Length; i++) _disconnects[i] = disconnects.WithLabels(ClientDisconnectReasons.ToLabel((ClientDisconnectReason)i));
@@ -39,6 +45,15 @@ internal sealed class EgressMetrics
         _refused = new Counter.Child[RefusalReasons.Count];
         for (int i = 0; i < _refused.Length; i++) _refused[i] = refused.WithLabels(RefusalReasons.ToLabel((RefusalReason)i));
     }
+
+    /// <summary>Bytes all rings hold (set before a scrape).</summary>
+    public Gauge RingMemoryBytes { get; }
+
+    /// <summary>Trims forced by the ring memory limit (raised to the rings' count before a scrape).</summary>
+    public Counter RingLimitTrims { get; }
+
+    /// <summary>The per-shard ring bytes gauge child.</summary>
+    public Gauge.Child RingBytesFor(int shard) => _ringBytes.WithLabels(shard.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Open TCP connections (set before a scrape).</summary>
     public Gauge OpenConnections { get; }

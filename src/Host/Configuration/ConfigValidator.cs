@@ -67,6 +67,7 @@ internal sealed partial class ConfigValidator
         ReadInteger(fields, "", "ring_size", ProxyConfig.MinRingSize, ProxyConfig.MaxRingSize, nullable: false,
             PowerOfTwoWanted, IsPowerOfTwo);
         CheckRingSizes(fields, shards);
+        ReadInteger(fields, "", "ring_memory_limit_mb", ProxyConfig.MinRingMemoryLimitMb, ProxyConfig.MaxRingMemoryLimitMb, nullable: false);
         ReadInteger(fields, "", "session_ttl_seconds", 1, 86_400, nullable: false);
         CheckUpstream(fields);
         ReadString(fields, "", "state_file", nullable: true, "a file path (e.g. \"state.bin\")", static s => s.Trim().Length > 0);

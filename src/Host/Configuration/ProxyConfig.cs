@@ -29,6 +29,7 @@ namespace GatewayProxy.Host.Configuration;
 /// <param name="Cache">What the guild cache keeps; null means the defaults (reference).</param>
 /// <param name="RingSize">Ring slots per shard, a power of two.</param>
 /// <param name="RingSizes">Per-shard ring size overrides (shard id → power of two), for a few very busy shards.</param>
+/// <param name="RingMemoryLimitMb">The most MiB the rings of all shards hold together; at the limit the largest rings' oldest events are trimmed.</param>
 /// <param name="SessionTtlSeconds">How long a client session outlives its socket and can be resumed.</param>
 /// <param name="Upstream">How the proxy talks to Discord; null means the defaults.</param>
 /// <param name="StateFile">Where sessions and cache are saved on SIGTERM and restored on start; null disables it.</param>
@@ -54,6 +55,7 @@ public sealed record ProxyConfig(
     CacheConfig? Cache = null,
     [property: JsonPropertyName("ring_size")] int RingSize = ProxyConfig.DefaultRingSize,
     [property: JsonPropertyName("ring_sizes")] IReadOnlyDictionary<int, int>? RingSizes = null,
+    [property: JsonPropertyName("ring_memory_limit_mb")] int RingMemoryLimitMb = ProxyConfig.DefaultRingMemoryLimitMb,
     [property: JsonPropertyName("session_ttl_seconds")] int SessionTtlSeconds = 120,
     UpstreamConfig? Upstream = null,
     [property: JsonPropertyName("state_file")] string? StateFile = null,
@@ -70,6 +72,16 @@ public sealed record ProxyConfig(
 
     /// <summary>Largest accepted ring size.</summary>
     public const int MaxRingSize = 1 << 20;
+
+    /// <summary>Default <c>ring_memory_limit_mb</c> (4 GiB): a full default ring (4096 events) of ~1 KB events for each
+    /// of 1,000 shards; quiet shards hold far less (docs/operations.md, "Tuning for large bots").</summary>
+    public const int DefaultRingMemoryLimitMb = 4096;
+
+    /// <summary>Smallest accepted <c>ring_memory_limit_mb</c>.</summary>
+    public const int MinRingMemoryLimitMb = 16;
+
+    /// <summary>Largest accepted <c>ring_memory_limit_mb</c> (1 TiB).</summary>
+    public const int MaxRingMemoryLimitMb = 1 << 20;
 
     /// <summary>What the guild cache keeps (reference); never null.</summary>
     [JsonPropertyName("cache")]

@@ -25,6 +25,9 @@ internal static class OptionsMapping
             ShardEnd = config.ShardEnd,
             RingSize = config.RingSize,
             RingSizes = config.RingSizes,
+            RingMemoryLimit = (long)config.RingMemoryLimitMb * 1024 * 1024,
+            // A client that dropped may RESUME for as long as its session lives: the ring keeps that long.
+            RingRetention = TimeSpan.FromSeconds(config.SessionTtlSeconds),
             Cache = ToCache(config.Cache),
             Status = config.Status switch
             {

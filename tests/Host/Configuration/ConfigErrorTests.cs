@@ -19,6 +19,8 @@ public class ConfigErrorTests
     [InlineData("\"port\": 78.5", "config.json: \"port\" is 78.5, wanted an integer between 1 and 65535")]
     [InlineData("\"port\": null", "config.json: \"port\" is null, wanted an integer between 1 and 65535")]
     [InlineData("\"backpressure\": 0", "config.json: \"backpressure\" is 0, wanted an integer between 1 and 2147483647")]
+    [InlineData("\"ring_memory_limit_mb\": 8", "config.json: \"ring_memory_limit_mb\" is 8, wanted an integer between 16 and 1048576")]
+    [InlineData("\"ring_memory_limit_mb\": null", "config.json: \"ring_memory_limit_mb\" is null, wanted an integer between 16 and 1048576")]
     [InlineData("\"session_ttl_seconds\": -1", "config.json: \"session_ttl_seconds\" is -1, wanted an integer between 1 and 86400")]
     [InlineData("\"max_connections_per_ip\": 0", "config.json: \"max_connections_per_ip\" is 0, wanted an integer between 1 and 1000000")]
     [InlineData("\"max_connections_per_ip\": null", "config.json: \"max_connections_per_ip\" is null, wanted an integer between 1 and 1000000")]
