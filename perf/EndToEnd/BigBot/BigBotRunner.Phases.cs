@@ -42,6 +42,8 @@ internal sealed partial class BigBotRunner
         _result.CacheBytes = (long)await proxy.SumMetricAsync("gateway_cache_bytes{").ConfigureAwait(false);
         _result.CacheGuilds = (long)await proxy.SumMetricAsync("gateway_cache_guilds{").ConfigureAwait(false);
         _result.ClientCompressionBytes = (long)await proxy.SumMetricAsync("gateway_zlib_native_bytes").ConfigureAwait(false);
+        // The rings' retained event bytes as the proxy counts them, plus their fixed slots.
+        _result.RingBytes = (long)await proxy.SumMetricAsync("gateway_ring_memory_bytes ").ConfigureAwait(false) + ((long)_shards * _options.RingSize * 32L);
         var gc = await proxy.ControlAsync("gc", ControlLimit).ConfigureAwait(false);
         _result.HeapAfterGc = long.Parse(gc[(gc.IndexOf("heap=", StringComparison.Ordinal) + 5)..].Trim(), CultureInfo.InvariantCulture);
         _result.RssAfterGc = proxy.ResidentBytes();

@@ -79,8 +79,9 @@ internal sealed partial class BigBotRunner : IAsyncDisposable
         return proxy.ResidentBytes() - RingBytes(1, options.RingSize);
     }
 
-    /// <summary>Bytes of the ring slots' preallocated inline buffers.</summary>
-    public static long RingBytes(int shards, int ringSize) => (long)shards * ringSize * GatewayProxy.Ring.SlotBuffer.DefaultInlineCapacity;
+    /// <summary>What the rings are expected to hold before a run: each ring's fixed slots (ring_size × 32 B) plus two
+    /// 64 KiB log blocks of retained events; the measured figure comes from <c>gateway_ring_memory_bytes</c>.</summary>
+    public static long RingBytes(int shards, int ringSize) => (long)shards * ((ringSize * 32L) + (2L * 64 * 1024));
 
     /// <summary>Drops the clients, stops the proxy and the Simulator.</summary>
     public async ValueTask DisposeAsync()
