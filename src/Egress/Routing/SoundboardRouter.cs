@@ -9,11 +9,10 @@ namespace GatewayProxy.Egress.Routing;
 internal sealed class SoundboardRouter
 {
     private const int MaxPending = 1024;
-    private const int MaxAssigned = 512;
 
     private readonly Lock _lock = new();
     private readonly List<(ulong GuildId, long Session, long RequestedAfter)> _pending = [];
-    private readonly Dictionary<long, long> _assigned = [];
+    private readonly RoutedSequences _assigned = new();
 
     /// <summary>Records that <paramref name="session"/> asked for <paramref name="guildId"/>'s sounds when the ring's cursor
     /// was <paramref name="ringCursor"/> (only later events can answer it).</summary>
@@ -31,7 +30,7 @@ internal sealed class SoundboardRouter
     {
         lock (_lock)
         {
-            if (_assigned.TryGetValue(ringSeq, out long owner)) return owner;
+            if (_assigned.TryGet(ringSeq, out long owner)) return owner;
             owner = 0;
             for (int i = 0; i < _pending.Count; i++)
             {
@@ -42,23 +41,7 @@ internal sealed class SoundboardRouter
                 break;
             }
 
-            if (_assigned.Count >= MaxAssigned) PruneAssigned(ringSeq);
-            _assigned[ringSeq] = owner;
-            return owner;
+            return _assigned.Remember(ringSeq, owner);
         }
-    }
-
-    private void PruneAssigned(long newest)
-    {
-        // Keep the most recent half: older events have long been read by every client that could still resume.
-        long cutoff = newest - (MaxAssigned / 2);
-        List<long>? old = null;
-        foreach (long key in _assigned.Keys)
-        {
-            if (key < cutoff) (old ??= []).Add(key);
-        }
-
-        if (old is null) return;
-        foreach (long key in old) _assigned.Remove(key);
     }
 }

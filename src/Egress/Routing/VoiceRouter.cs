@@ -15,11 +15,10 @@ namespace GatewayProxy.Egress.Routing;
 internal sealed class VoiceRouter(SessionRegistry sessions)
 {
     private const int MaxRequests = 1024;
-    private const int MaxAssigned = 512;
 
     private readonly Lock _lock = new();
     private readonly List<Pending> _requests = [];
-    private readonly Dictionary<long, long> _assigned = [];
+    private readonly RoutedSequences _assigned = new();
 
     /// <summary>Records that <paramref name="session"/> sent op 4 for <paramref name="guildId"/> when the ring's cursor was
     /// <paramref name="ringCursor"/> (only later events can answer it).</summary>
@@ -38,7 +37,7 @@ internal sealed class VoiceRouter(SessionRegistry sessions)
     {
         lock (_lock)
         {
-            if (_assigned.TryGetValue(ringSeq, out long owner)) return owner;
+            if (_assigned.TryGet(ringSeq, out long owner)) return owner;
             owner = 0;
             // Newest first: the latest op 4 for the guild made before the event was published.
             for (int i = _requests.Count - 1; i >= 0; i--)
@@ -49,24 +48,8 @@ internal sealed class VoiceRouter(SessionRegistry sessions)
                 break;
             }
 
-            if (_assigned.Count >= MaxAssigned) PruneAssigned(ringSeq);
-            _assigned[ringSeq] = owner;
-            return owner;
+            return _assigned.Remember(ringSeq, owner);
         }
-    }
-
-    private void PruneAssigned(long newest)
-    {
-        // Keep the most recent half: older events have long been read by every client that could still resume.
-        long cutoff = newest - (MaxAssigned / 2);
-        List<long>? old = null;
-        foreach (long key in _assigned.Keys)
-        {
-            if (key < cutoff) (old ??= []).Add(key);
-        }
-
-        if (old is null) return;
-        foreach (long key in old) _assigned.Remove(key);
     }
 
     private readonly record struct Pending(ulong GuildId, long Session, string SessionId, long RequestedAfter);
