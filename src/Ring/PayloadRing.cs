@@ -17,10 +17,9 @@ namespace GatewayProxy.Ring;
 /// <see cref="RingReader.Validate"/> before trusting either; a trimmed event fails validation exactly like an overwritten
 /// one. Gating readers never lose an event, so they read without validating.
 /// </remarks>
-public sealed class PayloadRing<TMeta> : IDisposable
+public sealed class PayloadRing<TMeta> : SequencedRing, IDisposable
     where TMeta : unmanaged
 {
-    private readonly RingSequencer _sequencer;
     private readonly PayloadRef[] _slots;
     private readonly PayloadLog _log;
     private readonly int _headerSize;
@@ -29,34 +28,22 @@ public sealed class PayloadRing<TMeta> : IDisposable
     /// <summary>Creates a ring of <paramref name="size"/> slots (a power of two) whose payloads are held within
     /// <paramref name="memory"/> (<see cref="RingMemory.Default"/> when null).</summary>
     public PayloadRing(int size, RingMemory? memory = null, RingOptions? options = null)
+        : base(size, options)
     {
-        _sequencer = new RingSequencer(size, (options ?? RingOptions.Default).WaitStrategy);
         _slots = new PayloadRef[size];
         for (int i = 0; i < size; i++) _slots[i].Block = [];
         _headerSize = (Unsafe.SizeOf<TMeta>() + 7) & ~7;
         memory ??= RingMemory.Default;
-        _log = new PayloadLog(_sequencer, _slots, memory);
+        _log = new PayloadLog(Sequencer, _slots, memory);
         Writer = new PayloadWriter(_log, _headerSize);
         memory.Register(_log);
     }
 
-    /// <summary>Number of slots: the most events the ring keeps.</summary>
-    public int Size => _sequencer.Size;
-
-    /// <summary>Highest published sequence; -1 before the first publish.</summary>
-    public long Cursor => _sequencer.Cursor;
-
-    /// <summary>Highest claimed sequence (published or being written); -1 before the first claim.</summary>
-    public long Claimed => _sequencer.Claimed;
-
-    /// <summary>How waits are performed.</summary>
-    public WaitStrategyKind WaitStrategy => _sequencer.Strategy;
-
     /// <summary>The oldest sequence the ring may still hold: within the last <see cref="Size"/> and not trimmed.</summary>
-    public long OldestAvailable => Math.Max(Math.Max(0, _sequencer.Cursor - Size + 1), _sequencer.Floor);
+    public long OldestAvailable => Math.Max(Math.Max(0, Sequencer.Cursor - Size + 1), Sequencer.Floor);
 
     /// <summary>The oldest sequence whose payload has not been trimmed (0 before any trim).</summary>
-    public long OldestRetained => _sequencer.Floor;
+    public long OldestRetained => Sequencer.Floor;
 
     /// <summary>The budget this ring's bytes count against.</summary>
     public RingMemory Memory => _log.Memory;
@@ -73,25 +60,15 @@ public sealed class PayloadRing<TMeta> : IDisposable
     /// <summary>Where the producer writes the payload of the sequence it will publish next.</summary>
     public PayloadWriter Writer { get; }
 
-    /// <summary>Claims the next sequence; false when its slot is still needed by a gating reader.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryNext(out long sequence) => _sequencer.TryNext(out sequence);
-
-    /// <summary>Claims the next sequence, awaiting gating readers (no thread held) when the ring is full.</summary>
-    public ValueTask<long> NextAsync(CancellationToken ct = default) => _sequencer.NextAsync(ct);
-
-    /// <summary>Claims the next sequence, blocking the calling thread when the ring is full.</summary>
-    public long Next(CancellationToken ct = default) => _sequencer.Next(ct);
-
     /// <summary>Publishes the claimed <paramref name="sequence"/> (in claim order) with the payload written into
     /// <see cref="Writer"/> since the last publish, and its <paramref name="meta"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Publish(long sequence, in TMeta meta)
     {
-        ref PayloadRef slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), (nint)(sequence & _sequencer.Mask));
+        ref PayloadRef slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), (nint)(sequence & Sequencer.Mask));
         Span<byte> header = Writer.Commit(sequence, ref slot);
         Unsafe.WriteUnaligned(ref MemoryMarshal.GetReference(header), meta);
-        _sequencer.Publish(sequence);
+        Sequencer.Publish(sequence);
     }
 
     /// <summary>Seqlock read of <paramref name="sequence"/>: copies its metadata and returns its payload bytes, in place.
@@ -100,7 +77,7 @@ public sealed class PayloadRing<TMeta> : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> Read(long sequence, out TMeta meta)
     {
-        ref PayloadRef slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), (nint)(sequence & _sequencer.Mask));
+        ref PayloadRef slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), (nint)(sequence & Sequencer.Mask));
         byte[] block = slot.Block;
         int offset = slot.Offset;
         int length = slot.Length;
@@ -116,52 +93,6 @@ public sealed class PayloadRing<TMeta> : IDisposable
         meta = Unsafe.ReadUnaligned<TMeta>(ref record);
         if ((ulong)(uint)length > (ulong)room) length = (int)room;
         return MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref record, _headerSize), length);
-    }
-
-    /// <summary>The stamp of the slot <paramref name="sequence"/> maps to.</summary>
-    public long GetStamp(long sequence) => _sequencer.GetStamp(sequence);
-
-    /// <summary>Seqlock "stamp after": true when <paramref name="sequence"/> is still held after the caller's copy.</summary>
-    public bool Validate(long sequence) => _sequencer.Validate(sequence);
-
-    /// <summary>True when <paramref name="sequence"/> was overwritten or trimmed (or is being overwritten).</summary>
-    public bool IsOverrun(long sequence) => _sequencer.IsOverrun(sequence);
-
-    /// <summary>The lowest gating reader position, or <see cref="long.MaxValue"/> when no reader gates.</summary>
-    public long MinimumGatingPosition => _sequencer.MinimumGatingPosition();
-
-    /// <summary>Adds a reader the producer waits for, positioned after <paramref name="startAfter"/>. Throws when the
-    /// event after it may already be overwritten or trimmed. Remove with Dispose.</summary>
-    public GatingReader AddGatingReader(long startAfter)
-    {
-        var reader = new GatingReader(_sequencer, startAfter);
-        _sequencer.AddGating(reader, startAfter);
-        return reader;
-    }
-
-    /// <summary>Adds a gating reader positioned at the cursor as of joining.</summary>
-    public GatingReader AddGatingReaderAtCursor()
-    {
-        var reader = new GatingReader(_sequencer, -1);
-        _sequencer.AddGatingAtCursor(reader);
-        return reader;
-    }
-
-    /// <summary>Adds a reader the producer never waits for, positioned after <paramref name="startAfter"/>. While it
-    /// lives (until disposed) the ring keeps what it has not read, within the last <see cref="Size"/> events and the
-    /// process-wide limit; it finds out by itself when it is overrun.</summary>
-    public RingReader AddReader(long startAfter)
-    {
-        var reader = new RingReader(_sequencer, startAfter);
-        _sequencer.AddReader(reader);
-        return reader;
-    }
-
-    /// <summary>Links <paramref name="signal"/> to this ring; arm the subscription before each sleep.</summary>
-    public RingSubscription Subscribe(RingSignal signal)
-    {
-        ArgumentNullException.ThrowIfNull(signal);
-        return new RingSubscription(_sequencer, signal);
     }
 
     /// <summary>Trims now what retention allows (the process-wide timer does this every tick).</summary>
