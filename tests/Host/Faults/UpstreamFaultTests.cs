@@ -110,6 +110,25 @@ public sealed class UpstreamFaultTests
         }
     }
 
+    /// <summary>Stalls the shard's live connection. The 500 ms heartbeat this fault runs with can make a loaded box drop
+    /// and resume a connection on its own at any time, so the connection is looked up again if it went in between.</summary>
+    private static async Task StallCurrentConnectionAsync(DiscordSimulator sim, int shard)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            await sim.WaitForSessionAsync(shard).WaitAsync(ProxyFixture.WaitLimit);
+            try
+            {
+                sim.SetStalled(shard, true);
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 20)
+            {
+                // The connection ended between the wait and the stall: wait for its successor.
+            }
+        }
+    }
+
     private static async Task InjectAsync(FaultScene scene, Fault fault, int shard)
     {
         DiscordSimulator sim = scene.Simulator;
@@ -134,7 +153,7 @@ public sealed class UpstreamFaultTests
                 await scene.WaitUntilAsync(() => sim.IdentifyCount > identifies + 1, "two re-IDENTIFYs: after op 9, and after op 9 mid-burst");
                 break;
             case Fault.Zombie:
-                sim.SetStalled(shard, true);
+                await StallCurrentConnectionAsync(sim, shard);
                 await scene.EmitAsync(shard, scene.Random.Next(1, 10));
                 await scene.WaitUntilAsync(() => sim.ResumeCount > resumes, "a RESUME after the proxy found the connection a zombie");
                 break;
