@@ -3,7 +3,9 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using GatewayProxy.Host.Logging;
 using GatewayProxy.Ingress;
+using GatewayProxy.Protocol.Events;
 using GatewayProxy.Protocol.Gateway;
+using GatewayProxy.Ring;
 using GatewayProxy.Simulator;
 using GatewayProxy.Tests.Host.EndToEnd;
 using GatewayProxy.Tests.Ingress;
@@ -139,9 +141,11 @@ internal sealed partial class FaultScene : IAsyncDisposable
     /// <summary>Emits events on a shard; returns once the Simulator queued them.</summary>
     public Task EmitAsync(int shard, int count) => Simulator.EmitEventsAsync(shard, count);
 
-    /// <summary>Waits until the proxy's ring holds every dispatch the Simulator sent on <paramref name="shard"/>.</summary>
+    /// <summary>Waits until the proxy's ring holds every dispatch the Simulator sent on <paramref name="shard"/>, RESUMED aside.</summary>
+    /// <remarks>RESUMED is sequenced but never replayed (as on Discord): when a connection drops before it is flushed, the
+    /// next RESUME skips it, so the Simulator's record holds a RESUMED the proxy could never receive.</remarks>
     public Task WaitCaughtUpAsync(int shard) =>
-        WaitUntilAsync(() => ShardOf(shard).Ring.Cursor + 1 >= Fixture.AllSentDispatches(shard).Count,
+        WaitUntilAsync(() => RingDispatches(shard).Count >= WithoutResumed(Fixture.AllSentDispatches(shard)).Count,
             $"shard {shard}'s ring to hold every dispatch the Simulator sent");
 
     /// <summary>The end-of-test invariant, after a last batch of events on every shard.</summary>
@@ -238,14 +242,45 @@ internal sealed partial class FaultScene : IAsyncDisposable
         await Fixture.DisposeAsync();
     }
 
+    /// <summary>Every dispatch in the shard's ring except RESUMED (see <see cref="WaitCaughtUpAsync"/>), in order.</summary>
+    private List<byte[]> RingDispatches(int shard, List<byte[]>? resumed = null)
+    {
+        PayloadRing<EventMeta> ring = ShardOf(shard).Ring;
+        Assert.True(ring.Cursor < ring.Size, "the ring wrapped; make it bigger for this test");
+        var payloads = new List<byte[]>();
+        long cursor = ring.Cursor;
+        for (long seq = 0; seq <= cursor; seq++)
+        {
+            byte[] payload = ring.Read(seq, out EventMeta meta).ToArray();
+            if (meta.Envelope.Kind == EventKind.Resumed) resumed?.Add(payload);
+            else payloads.Add(payload);
+        }
+
+        return payloads;
+    }
+
+    private static List<SentDispatch> WithoutResumed(List<SentDispatch> sent) => sent.FindAll(d => d.Type != "RESUMED");
+
     private void AssertRingIsTheSimulatorsStream(int shard)
     {
-        List<SentDispatch> sent = Fixture.AllSentDispatches(shard);
-        List<byte[]> ring = IngressTestKit.RingPayloads(ShardOf(shard).Ring);
-        Assert.True(sent.Count == ring.Count, $"shard {shard}: the ring holds {ring.Count} dispatches, the Simulator sent {sent.Count}");
+        List<SentDispatch> all = Fixture.AllSentDispatches(shard);
+        List<SentDispatch> sent = WithoutResumed(all);
+        var resumed = new List<byte[]>();
+        List<byte[]> ring = RingDispatches(shard, resumed);
+        Assert.True(sent.Count == ring.Count, $"shard {shard}: the ring holds {ring.Count} dispatches, the Simulator sent {sent.Count} (RESUMED aside)");
         for (int i = 0; i < sent.Count; i++)
         {
             Assert.True(sent[i].Payload.AsSpan().SequenceEqual(ring[i]), $"shard {shard}: ring[{i}] is not the Simulator's {sent[i].Type} s={sent[i].Seq}");
+        }
+
+        // Every RESUMED the proxy got is one the Simulator sent (in order), even if some never arrived.
+        var sentResumed = all.FindAll(d => d.Type == "RESUMED");
+        int next = 0;
+        foreach (byte[] payload in resumed)
+        {
+            while (next < sentResumed.Count && !sentResumed[next].Payload.AsSpan().SequenceEqual(payload)) next++;
+            Assert.True(next < sentResumed.Count, $"shard {shard}: a RESUMED in the ring is not one the Simulator sent, in order");
+            next++;
         }
     }
 
