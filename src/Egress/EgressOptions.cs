@@ -8,6 +8,10 @@ namespace GatewayProxy.Egress;
 /// <summary>How the client-facing side listens and treats clients.</summary>
 public sealed class EgressOptions
 {
+    /// <summary>The shard count the proxy advertises to clients (<c>/gateway/bot</c> <c>shards</c>, <c>/shard-count</c>); null: the
+    /// upstream count. Clients may IDENTIFY with any count from 1 to 4096 either way (docs/architecture.md, "Virtual shards").</summary>
+    public int? ClientShards { get; set; }
+
     /// <summary>Address to listen on.</summary>
     public IPAddress BindAddress { get; set; } = IPAddress.Any;
 

@@ -42,14 +42,17 @@ public sealed partial class ProxyServer
         }
         else
         {
-            // The reference implementation's /shard-count: the bot's total shard count as plain text.
-            byte[] body = Encoding.ASCII.GetBytes(_context.Shards.TotalShards.ToString(CultureInfo.InvariantCulture));
+            // The reference implementation's /shard-count: the shard count clients should use, as plain text.
+            byte[] body = Encoding.ASCII.GetBytes(AdvertisedShards.ToString(CultureInfo.InvariantCulture));
             WebSocketHandshake.WriteResponse(transport.Output, 200, "OK", "text/plain; charset=utf-8", request.Method == "HEAD" ? default : body);
         }
 
         await CloseTransportAsync(transport).ConfigureAwait(false);
         return true;
     }
+
+    /// <summary><c>client_shards</c>, or the upstream shard count when it is not set.</summary>
+    private int AdvertisedShards => _context.Options.ClientShards ?? _context.Shards.TotalShards;
 
     private void ServeDiscovery(PipeWriter output, HttpRequest request, bool bot)
     {
@@ -61,7 +64,7 @@ public sealed partial class ProxyServer
             return;
         }
 
-        byte[] body = GatewayDiscovery.Build(bot, _context.ResumeUrl, _context.Shards.TotalShards);
+        byte[] body = GatewayDiscovery.Build(bot, _context.ResumeUrl, AdvertisedShards);
         WebSocketHandshake.WriteResponse(output, 200, "OK", "application/json", request.Method == "HEAD" ? default : body);
     }
 }

@@ -2,6 +2,7 @@ using GatewayProxy.Shards;
 using GatewayProxy.Egress.Server;
 using GatewayProxy.Egress.Clients;
 using GatewayProxy.Egress.Relay;
+using GatewayProxy.Egress.Sessions;
 using Microsoft.Extensions.Logging;
 
 namespace GatewayProxy.Egress;
@@ -52,6 +53,21 @@ public sealed partial class ProxyServer
         foreach (ClientConnection connection in _context.Connections.Keys)
         {
             native += connection.Output.NativeMemoryEstimate;
+            ClientSession? session = connection.Session;
+            if (session is { IsVirtual: true })
+            {
+                // A virtual-shard client is a client of every shard it reads, with that ring's lag.
+                foreach (RelayCursor lane in session.Lanes)
+                {
+                    int laneIndex = lane.ShardId - shards.ShardStart;
+                    if ((uint)laneIndex >= (uint)count) continue;
+                    clients[laneIndex]++;
+                    if (connection.IsLive) lag[laneIndex] = Math.Max(lag[laneIndex], lane.Reader?.Lag ?? 0);
+                }
+
+                continue;
+            }
+
             int index = connection.ShardId - shards.ShardStart;
             if ((uint)index >= (uint)count) continue;
             clients[index]++;

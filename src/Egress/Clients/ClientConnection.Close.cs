@@ -103,12 +103,12 @@ internal sealed partial class ClientConnection
         }
 
         ClientSession? session = Session;
-        session?.Cursor.ReleaseHold();
+        session?.ReleaseHolds();
         if (session is not null)
         {
             // Resumable only when the code says so and the ring still holds the next event.
             bool keep = _keepSession && _closeReason != ClientDisconnectReason.Shutdown
-                && !session.Cursor.CannotContinue;
+                && !session.CannotContinue;
             ReleaseSession(session, keep);
         }
 
@@ -119,7 +119,7 @@ internal sealed partial class ClientConnection
     private void ReleaseSession(ClientSession session, bool keep)
     {
         bool owned;
-        RingReader? detached = null;
+        RingReader?[]? detached = null;
         lock (session.SyncRoot)
         {
             owned = ReferenceEquals(session.Connection, this);
@@ -127,15 +127,19 @@ internal sealed partial class ClientConnection
             {
                 session.Connection = null;
                 session.DetachedAt = Environment.TickCount64;
-                // Taken under the lock: once released, a RESUME may claim the session and give it a new reader.
-                detached = session.Cursor.Reader;
+                // Taken under the lock: once released, a RESUME may claim the session and give it new readers.
+                detached = new RingReader?[session.Lanes.Length];
+                for (int i = 0; i < detached.Length; i++) detached[i] = session.Lanes[i].Reader;
             }
         }
 
         if (owned && (!keep || session.Cursor.Reader is null)) _context.Sessions.End(session);
         // A detached session is no live reader: the ring keeps its events for their age (session_ttl_seconds), not for
         // as long as the session waits (docs/architecture.md, "Ring memory"). Its position stays readable for RESUME.
-        else detached?.Dispose();
+        else if (detached is not null)
+        {
+            foreach (RingReader? reader in detached) reader?.Dispose();
+        }
     }
 
     /// <summary>Lets the close frame reach the peer: complete output (the send loop drains it, then shuts down the send side)

@@ -42,6 +42,12 @@ internal sealed partial class ClientConnection
             feed = shards.GetShard(request.ShardId);
         }
 
+        if (feed is null && request.ShardCount != shards.TotalShards)
+        {
+            OnIdentifyVirtual(request);
+            return;
+        }
+
         if (feed is null)
         {
             Close(GatewayCloseCode.InvalidShard, $"invalid shard [{request.ShardId}, {request.ShardCount}]: this proxy serves shards [{shards.ShardStart}, {shards.ShardEnd}) of {shards.TotalShards}",
@@ -55,6 +61,13 @@ internal sealed partial class ClientConnection
             // Missing intents (pre-v8 habits) are tolerated: such a client gets everything, as before intents existed.
             Intents = request.IntentsGiven ? IntentFilter.For(request.Intents) : IntentFilter.All,
         };
+        BeginStart(session, request);
+        _startTask = StartAsync(session, request, _closing.Token);
+    }
+
+    /// <summary>The session is the connection's; READY may wait for the shards.</summary>
+    private void BeginStart(ClientSession session, ClientIdentify request)
+    {
         session.Connection = this;
         Session = session;
         _state = ConnectionState.Starting;
@@ -62,10 +75,8 @@ internal sealed partial class ClientConnection
         Volatile.Write(ref _heartbeatEnforced, false);
         if (request.PayloadCompression && Output.Transport == Protocol.Compression.TransportCompression.None)
         {
-            Output.EnablePayloadCompression(options.PayloadCompressionThreshold, _context.Metrics.BytesFor(Output.Transport, payloadCompression: true));
+            Output.EnablePayloadCompression(_context.Options.PayloadCompressionThreshold, _context.Metrics.BytesFor(Output.Transport, payloadCompression: true));
         }
-
-        _startTask = StartAsync(session, request, _closing.Token);
     }
 
     /// <summary>Waits for the shard, sends READY and one GUILD_CREATE/GUILD_DELETE per guild from one snapshot, then
@@ -106,6 +117,7 @@ internal sealed partial class ClientConnection
             }
 
             session.Cursor.StartAt(reader, seq, snapshot.Position);
+            session.Seq = seq;
             reader = null;
             ct.ThrowIfCancellationRequested();
             Attach(session, hold, resumeTarget: RelayCursor.NoResume);
@@ -159,7 +171,7 @@ internal sealed partial class ClientConnection
         }
     }
 
-    private static void WriteGuild(PooledBufferWriter scratch, IShardSnapshot snapshot, ulong guildId, long seq, in GuildCreateOptions options)
+    internal static void WriteGuild(PooledBufferWriter scratch, IShardSnapshot snapshot, ulong guildId, long seq, in GuildCreateOptions options)
     {
         if (!snapshot.IsUnavailable(guildId))
         {
@@ -177,7 +189,7 @@ internal sealed partial class ClientConnection
         ReadyWriter.WriteUnavailableGuild(scratch, guildId, seq);
     }
 
-    private static ulong ReadUserId(ReadOnlySpan<byte> userJson) =>
+    internal static ulong ReadUserId(ReadOnlySpan<byte> userJson) =>
         EnvelopeScanner.TryFindProperty(userJson, "id"u8, out int start, out int length, out _)
         && EnvelopeScanner.TryParseSnowflake(userJson.Slice(start, length), out ulong id) ? id : 0;
 

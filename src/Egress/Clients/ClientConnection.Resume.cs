@@ -62,33 +62,45 @@ internal sealed partial class ClientConnection
             }
 
             Session = session;
-            PayloadRing<EventMeta> ring = session.Feed.Ring;
-            SnapshotHold? hold = null;
-            bool ok = session.Cursor.Map.TryGetRingPosition(seq, session.Cursor.Seq, out long position);
-            if (ok)
+            // Every ring the session reads restarts after the event it had sent as (or before) client seq `seq`.
+            RelayCursor[] lanes = session.Lanes;
+            var positions = new long[lanes.Length];
+            var holds = new SnapshotHold?[lanes.Length];
+            bool ok = true;
+            for (int k = 0; k < lanes.Length && ok; k++)
             {
-                hold = SnapshotHold.TryCreate(ring, position, _context.Options.SnapshotHold);
+                PayloadRing<EventMeta> ring = lanes[k].Ring;
+                ok = lanes[k].Map.TryGetRingPosition(seq, session.Seq, out positions[k]);
+                if (!ok) break;
+                holds[k] = SnapshotHold.TryCreate(ring, positions[k], _context.Options.SnapshotHold);
                 // The ring must still hold every event after the position.
-                ok = position + 1 > ring.Cursor || !ring.IsOverrun(position + 1);
+                ok = positions[k] + 1 > ring.Cursor || !ring.IsOverrun(positions[k] + 1);
             }
 
             if (!ok)
             {
-                hold?.Release();
+                foreach (SnapshotHold? held in holds) held?.Release();
                 ReleaseSession(session, keep: true);
                 Session = null;
                 SendInvalidSession();
                 return;
             }
 
-            session.Cursor.ResumeAt(ring.AddReader(position), seq);
+            for (int k = 0; k < lanes.Length; k++)
+            {
+                PayloadRing<EventMeta> ring = lanes[k].Ring;
+                lanes[k].ResumeAt(ring.AddReader(positions[k]), seq);
+                lanes[k].Begin(holds[k], Math.Max(positions[k], ring.Cursor));
+            }
+
+            session.Seq = seq;
             if (session.PayloadCompression && Output.Transport == Protocol.Compression.TransportCompression.None)
             {
                 Output.EnablePayloadCompression(_context.Options.PayloadCompressionThreshold, _context.Metrics.BytesFor(Output.Transport, payloadCompression: true));
             }
 
             ct.ThrowIfCancellationRequested();
-            Attach(session, hold, resumeTarget: Math.Max(position, ring.Cursor));
+            Attach(session);
         }
         catch (OperationCanceledException)
         {

@@ -85,6 +85,9 @@ internal sealed partial class ClientConnection
     /// <summary>The client's current lag in events (0 when not relaying).</summary>
     public long Lag => _state == ConnectionState.Live ? Session?.Cursor.Reader?.Lag ?? 0 : 0;
 
+    /// <summary>True once live: the session's lanes have readers the metrics may look at.</summary>
+    public bool IsLive => _state == ConnectionState.Live;
+
     /// <summary>Runs the connection to its end (the caller disposes the transport afterwards).</summary>
     public async Task RunAsync()
     {
@@ -133,6 +136,12 @@ internal sealed partial class ClientConnection
     private void Attach(ClientSession session, SnapshotHold? hold, long resumeTarget)
     {
         session.Cursor.Begin(hold, resumeTarget);
+        Attach(session);
+    }
+
+    /// <summary>Hands the session to a worker; every lane's hold and RESUME target already set (<see cref="RelayCursor.Begin"/>).</summary>
+    private void Attach(ClientSession session)
+    {
         Volatile.Write(ref _lastHeartbeat, Environment.TickCount64);
         Volatile.Write(ref _heartbeatEnforced, true);
         EgressWorker worker = _context.PickWorker();

@@ -17,6 +17,17 @@ internal static class HealthReport
         var clients = new int[count];
         foreach (ClientConnection connection in context.Connections.Keys)
         {
+            if (connection.Session is { IsVirtual: true } session)
+            {
+                foreach (Relay.RelayCursor lane in session.Lanes)
+                {
+                    int laneIndex = lane.ShardId - shards.ShardStart;
+                    if ((uint)laneIndex < (uint)count) clients[laneIndex]++;
+                }
+
+                continue;
+            }
+
             int index = connection.ShardId - shards.ShardStart;
             if ((uint)index < (uint)count) clients[index]++;
         }

@@ -74,7 +74,7 @@ internal sealed partial class EgressWorker
             {
                 // Metadata copied, payload read in place: both validated after use (the seqlock), trimmed or overwritten alike.
                 ReadOnlySpan<byte> payload = ring.Read(seq, out EventMeta meta);
-                if (!RelayOne(client, session, reader, seq, in meta, payload))
+                if (!RelayOne(client, session, cursor, reader, seq, in meta, payload))
                 {
                     overrun = true;
                     break;
@@ -101,7 +101,7 @@ internal sealed partial class EgressWorker
     }
 
     /// <summary>Relays, routes away or skips one event (caller holds the output lock). False: the slot was overwritten.</summary>
-    private bool RelayOne(ClientConnection client, ClientSession session, RingReader reader, long seq, in EventMeta meta, ReadOnlySpan<byte> payload)
+    private bool RelayOne(ClientConnection client, ClientSession session, RelayCursor cursor, RingReader reader, long seq, in EventMeta meta, ReadOnlySpan<byte> payload)
     {
         ref readonly Envelope envelope = ref meta.Envelope;
         // Upstream READY/RESUMED belong to the proxy's own upstream session, never to a client.
@@ -109,12 +109,20 @@ internal sealed partial class EgressWorker
         // Not asked for by this client's intents (the proxy's upstream intents cover all its clients): skipped, so its
         // sequence stays +1 over what it does get. One bit test; decided on the copied meta, validated like any skip.
         if (!session.Intents.Allows(envelope.Kind, meta.GuildId)) return reader.Validate(seq);
-        if (meta.HasNonce) return RelayReply(client, session, reader, seq, in meta, payload);
+        if (meta.HasNonce) return RelayReply(client, session, cursor, reader, seq, in meta, payload);
+        return RelayRouted(client, session, cursor, reader, seq, in meta, payload);
+    }
+
+    /// <summary>The rest of <see cref="RelayOne"/> once the event is the client's: reply routing, then the splice.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool RelayRouted(ClientConnection client, ClientSession session, RelayCursor cursor, RingReader reader, long seq, in EventMeta meta, ReadOnlySpan<byte> payload)
+    {
+        ref readonly Envelope envelope = ref meta.Envelope;
         if (envelope.Kind is EventKind.SoundboardSounds or EventKind.VoiceServerUpdate)
         {
             // Decide on validated metadata only: the decision is remembered for every client of the shard.
             if (!reader.Validate(seq)) return false;
-            if (!IsRoutedTo(session, seq, in meta)) return true;
+            if (!IsRoutedTo(session, cursor, seq, in meta)) return true;
         }
 
         if ((uint)envelope.SeqStart > (uint)payload.Length || (uint)envelope.SeqLength > (uint)(payload.Length - envelope.SeqStart) || envelope.SeqLength == 0)
@@ -125,24 +133,25 @@ internal sealed partial class EgressWorker
             return true;
         }
 
-        long clientSeq = session.Cursor.Seq + 1;
+        long clientSeq = session.Seq + 1;
         if (!client.Output.TryWriteSplicedLocked(reader, seq, payload, in envelope, clientSeq, _splice, _encode)) return false;
-        session.Cursor.Sent(clientSeq, seq);
+        session.Seq = clientSeq;
+        cursor.Sent(clientSeq, seq);
         return true;
     }
 
     /// <summary>Whether a reply to one client's request (SOUNDBOARD_SOUNDS: op 31; VOICE_SERVER_UPDATE: op 4, or everyone when its
     /// requester is gone) goes to this client.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool IsRoutedTo(ClientSession session, long seq, in EventMeta meta)
+    private static bool IsRoutedTo(ClientSession session, RelayCursor cursor, long seq, in EventMeta meta)
     {
-        if (meta.Envelope.Kind == EventKind.SoundboardSounds) return session.Cursor.Router.Resolve(seq, meta.GuildId) == session.Number;
-        long owner = session.Cursor.Voice.Resolve(seq, meta.GuildId);
+        if (meta.Envelope.Kind == EventKind.SoundboardSounds) return cursor.Router.Resolve(seq, meta.GuildId) == session.Number;
+        long owner = cursor.Voice.Resolve(seq, meta.GuildId);
         return owner == 0 || owner == session.Number;
     }
 
     /// <summary>A reply to someone's op 8 (GUILD_MEMBERS_CHUNK, RATE_LIMITED): only its requester gets it, with its own nonce.</summary>
-    private bool RelayReply(ClientConnection client, ClientSession session, RingReader reader, long seq, in EventMeta meta, ReadOnlySpan<byte> payload)
+    private bool RelayReply(ClientConnection client, ClientSession session, RelayCursor cursor, RingReader reader, long seq, in EventMeta meta, ReadOnlySpan<byte> payload)
     {
         int start = meta.NonceStart;
         int length = meta.NonceLength;
@@ -169,13 +178,14 @@ internal sealed partial class EgressWorker
             return true;
         }
 
-        long clientSeq = session.Cursor.Seq + 1;
+        long clientSeq = session.Seq + 1;
         // Splice into whichever scratch does not hold the source (unknown nonces keep the proxy's: better than none).
         PooledBufferWriter target = rewritten ? _restore : _splice;
         target.Reset();
         SequenceSplice.Write(target, restored, in envelope, clientSeq);
         client.Output.TryWriteMessageLocked(target.WrittenSpan, _encode);
-        session.Cursor.Sent(clientSeq, seq);
+        session.Seq = clientSeq;
+        cursor.Sent(clientSeq, seq);
         return true;
     }
 
@@ -185,26 +195,28 @@ internal sealed partial class EgressWorker
         lock (output.SyncRoot)
         {
             if (output.IsClosed) return;
-            long seq = session.Cursor.Seq + 1;
+            long seq = session.Seq + 1;
             _restore.Reset();
             GatewayPayloads.WriteResumed(_restore, seq);
             output.TryWriteMessageLocked(_restore.WrittenSpan, _encode);
             output.CommitLocked();
-            session.Cursor.Resumed(seq);
+            session.Seq = seq;
+            foreach (RelayCursor lane in session.Lanes) lane.Resumed(seq);
         }
     }
 
     private static PumpResult Cut(ClientConnection client, RingReader reader, ClientDisconnectReason reason)
     {
-        if (reason == ClientDisconnectReason.Overrun && client.Session!.Cursor.IsReplaying)
+        ClientSession session = client.Session!;
+        if (reason == ClientDisconnectReason.Overrun && session.IsReplaying)
         {
             // Overrun mid-replay: RESUMED was not sent, so the session cannot continue; op 9 false, then close.
             client.FailReplay();
             return PumpResult.Removed;
         }
 
-        // Resumable only while the ring still holds the next event the client needs.
-        bool keep = reason == ClientDisconnectReason.Backpressure && !reader.IsOverrun(reader.Position + 1);
+        // Resumable only while every ring it reads still holds the next event the client needs.
+        bool keep = reason == ClientDisconnectReason.Backpressure && !session.CannotContinue;
         string text = reason == ClientDisconnectReason.Backpressure
             ? $"client fell {reader.Lag} events behind"
             : "client fell too far behind: events it had not received were overwritten";

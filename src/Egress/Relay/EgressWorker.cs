@@ -133,8 +133,7 @@ internal sealed partial class EgressWorker : IAsyncDisposable
             ClientConnection client = command.Client;
             if (command.Attach)
             {
-                RelayCursor cursor = client.Session!.Cursor;
-                cursor.RingSlot = GetRingSlot(cursor.Ring);
+                foreach (RelayCursor lane in client.Session!.Lanes) lane.RingSlot = GetRingSlot(lane.Ring);
                 _clients.Add(client);
                 continue;
             }
@@ -176,7 +175,8 @@ internal sealed partial class EgressWorker : IAsyncDisposable
             PumpResult result;
             try
             {
-                result = Pump(client, now);
+                // One branch per client per pass: a client at the upstream shard count takes today's path unchanged.
+                result = client.Session!.IsVirtual ? PumpVirtual(client, now) : Pump(client, now);
             }
             catch (Exception e)
             {
@@ -206,15 +206,21 @@ internal sealed partial class EgressWorker : IAsyncDisposable
         for (int i = 0; i < _clients.Count; i++)
         {
             ClientConnection client = _clients[i];
-            RelayCursor? cursor = client.Session?.Cursor;
-            RingReader? reader = cursor?.Reader;
-            if (reader is null) continue;
-            // A parked client needs attention only once it is over the backpressure limit.
-            long after = client.Output.IsFlushPending
-                ? (cursor!.Hold is null ? reader.Position + _backpressure : long.MaxValue)
-                : reader.Position;
-            RingEntry entry = _rings[cursor!.RingSlot];
-            if (after < entry.Min) entry.Min = after;
+            RelayCursor[]? lanes = client.Session?.Lanes;
+            if (lanes is null) continue;
+            foreach (RelayCursor cursor in lanes)
+            {
+                RingReader? reader = cursor.Reader;
+                if (reader is null) continue;
+                // A parked client needs attention only once it is over the backpressure limit.
+                long after = client.Output.IsFlushPending
+                    ? (cursor.Hold is null ? reader.Position + _backpressure : long.MaxValue)
+                    : reader.Position;
+                // A lane that finished its part of a RESUME replay waits for the others (RESUMED), not for its ring.
+                if (cursor.IsReplaying && reader.Position >= cursor.ResumeTarget) continue;
+                RingEntry entry = _rings[cursor.RingSlot];
+                if (after < entry.Min) entry.Min = after;
+            }
         }
 
         for (int r = 0; r < _rings.Count; r++)

@@ -2,12 +2,13 @@ using GatewayProxy.Egress.Routing;
 using GatewayProxy.Egress.Sessions;
 using GatewayProxy.Protocol.Events;
 using GatewayProxy.Ring;
+using GatewayProxy.Shards;
 
 namespace GatewayProxy.Egress.Relay;
 
 /// <summary>
-/// Where one client session stands in its shard's ring, and everything the relay needs to go on from there: the reader
-/// (its ring position), the client's sequence and its map back to ring positions (for RESUME), the producer hold while
+/// Where one client session stands in one shard's ring (a virtual-shard session has one per ring it reads), and everything the relay needs to go on from there: the reader
+/// (its ring position), the map from client sequence back to ring positions (for RESUME), the producer hold while
 /// it catches up, and the RESUME replay target.
 /// </summary>
 /// <remarks>
@@ -23,13 +24,21 @@ internal sealed class RelayCursor
     private SnapshotHold? _hold;
     private long _resumeTarget = NoResume;
 
-    /// <summary>A cursor over <paramref name="ring"/>, not yet positioned.</summary>
-    public RelayCursor(PayloadRing<EventMeta> ring, SoundboardRouter router, VoiceRouter voice)
+    /// <summary>A cursor over <paramref name="feed"/>'s ring, not yet positioned.</summary>
+    public RelayCursor(IShardFeed feed, SoundboardRouter router, VoiceRouter voice)
     {
-        Ring = ring;
+        Feed = feed;
+        ShardId = feed.ShardId;
+        Ring = feed.Ring;
         Router = router;
         Voice = voice;
     }
+
+    /// <summary>The upstream shard read.</summary>
+    public IShardFeed Feed { get; }
+
+    /// <summary>The upstream shard's id.</summary>
+    public int ShardId { get; }
 
     /// <summary>The shard's ring.</summary>
     public PayloadRing<EventMeta> Ring { get; }
@@ -42,9 +51,6 @@ internal sealed class RelayCursor
 
     /// <summary>The ring reader (null before the snapshot).</summary>
     public RingReader? Reader { get; private set; }
-
-    /// <summary>The last client seq sent.</summary>
-    public long Seq { get; private set; }
 
     /// <summary>Client seq → ring position, for RESUME.</summary>
     public SequenceMap Map { get; } = new();
@@ -67,7 +73,6 @@ internal sealed class RelayCursor
     {
         Reader?.Dispose();
         Reader = reader;
-        Seq = seq;
         Map.Reset(seq, position);
     }
 
@@ -77,7 +82,6 @@ internal sealed class RelayCursor
     {
         Reader?.Dispose();
         Reader = reader;
-        Seq = seq;
         Map.TruncateAfter(seq);
     }
 
@@ -88,12 +92,9 @@ internal sealed class RelayCursor
         _resumeTarget = resumeTarget;
     }
 
-    /// <summary>Records that client seq <paramref name="clientSeq"/> was sent for ring position <paramref name="position"/>.</summary>
-    public void Sent(long clientSeq, long position)
-    {
-        Seq = clientSeq;
-        Map.Record(clientSeq, position);
-    }
+    /// <summary>Records that client seq <paramref name="clientSeq"/> was sent for ring position <paramref name="position"/>
+    /// (the session's <see cref="ClientSession.Seq"/> is the caller's to advance).</summary>
+    public void Sent(long clientSeq, long position) => Map.Record(clientSeq, position);
 
     /// <summary>Records RESUMED as client seq <paramref name="clientSeq"/> and ends the replay.</summary>
     public void Resumed(long clientSeq)

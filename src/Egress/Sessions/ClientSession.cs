@@ -21,12 +21,23 @@ internal sealed class ClientSession
 {
     public ClientSession(string id, long number, string token, IShardFeed feed, SoundboardRouter router, VoiceRouter voice, GuildCreateOptions guildOptions,
         bool payloadCompression)
+        : this(id, number, token, [new RelayCursor(feed, router, voice)], virtualShard: null, guildOptions, payloadCompression)
     {
-        Cursor = new RelayCursor(feed.Ring, router, voice);
+    }
+
+    /// <summary>A session reading <paramref name="lanes"/> (one per upstream shard); <paramref name="virtualShard"/> set when the
+    /// client's shard count differs from the upstream one.</summary>
+    public ClientSession(string id, long number, string token, RelayCursor[] lanes, VirtualShard? virtualShard, GuildCreateOptions guildOptions,
+        bool payloadCompression)
+    {
+        Lanes = lanes;
+        Cursor = lanes[0];
+        Virtual = virtualShard ?? default;
+        IsVirtual = virtualShard is not null;
         Id = id;
         Number = number;
         Token = token;
-        Feed = feed;
+        Feed = lanes[0].Feed;
         GuildOptions = guildOptions;
         PayloadCompression = payloadCompression;
         NonceText = "gp" + number.ToString("x", CultureInfo.InvariantCulture) + ".";
@@ -42,8 +53,61 @@ internal sealed class ClientSession
     /// <summary>The token the client identified with (compared on RESUME when tokens are not validated).</summary>
     public string Token { get; }
 
-    /// <summary>The shard the session reads.</summary>
+    /// <summary>The shard the session reads (the first of them for a virtual shard).</summary>
     public IShardFeed Feed { get; }
+
+    /// <summary>True when the client's shard count differs from the upstream one: it reads every <see cref="Lanes"/> entry,
+    /// filtered by <see cref="Virtual"/>.</summary>
+    public bool IsVirtual { get; }
+
+    /// <summary>The client's [index, count] when <see cref="IsVirtual"/>.</summary>
+    public VirtualShard Virtual { get; }
+
+    /// <summary>One cursor per upstream ring the session reads: just <see cref="Cursor"/> unless <see cref="IsVirtual"/>.</summary>
+    public RelayCursor[] Lanes { get; }
+
+    /// <summary>The last client seq sent (shared by every lane: the client has one sequence).</summary>
+    public long Seq { get; set; }
+
+    /// <summary>True while a RESUME replay has not sent RESUMED (any lane still replaying).</summary>
+    public bool IsReplaying
+    {
+        get
+        {
+            foreach (RelayCursor lane in Lanes)
+            {
+                if (lane.IsReplaying) return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>True when some lane's ring no longer holds the next event the client needs.</summary>
+    public bool CannotContinue
+    {
+        get
+        {
+            foreach (RelayCursor lane in Lanes)
+            {
+                if (lane.CannotContinue) return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Releases every lane's producer hold.</summary>
+    public void ReleaseHolds()
+    {
+        foreach (RelayCursor lane in Lanes) lane.ReleaseHold();
+    }
+
+    /// <summary>Disposes every lane's reader (the session ended).</summary>
+    public void DisposeReaders()
+    {
+        foreach (RelayCursor lane in Lanes) lane.DisposeReader();
+    }
 
     /// <summary>What the client's GUILD_CREATEs depend on.</summary>
     public GuildCreateOptions GuildOptions { get; }
@@ -63,7 +127,7 @@ internal sealed class ClientSession
     /// <summary>Guards attach/detach.</summary>
     public Lock SyncRoot { get; } = new();
 
-    /// <summary>Where the session stands in the ring: reader, client seq and its map, hold, RESUME target.</summary>
+    /// <summary>Where the session stands in its (first) ring: reader, seq map, hold, RESUME target.</summary>
     public RelayCursor Cursor { get; }
 
     /// <summary>Outstanding op 8 requests.</summary>

@@ -5,13 +5,16 @@ namespace GatewayProxy.Egress.Sessions;
 /// <remarks>
 /// Client seqs and ring sequences advance together except where the client skips ring events (routing: other clients'
 /// member chunks, upstream READY/RESUMED) or gets payloads that are not in the ring (READY, GUILD_CREATEs, RESUMED). So the
-/// map stores only anchors (clientSeq, ringPosition) where the offset between them changes: appending is a comparison in
-/// the common case and allocation-free once the list has room; anchors the ring can no longer serve are pruned.
+/// map stores only runs (clientSeq, ringPosition, count) where both advance by one: appending is a comparison in the
+/// common case and allocation-free once the list has room; runs the ring can no longer serve are pruned.
+/// A virtual-shard session keeps one map per ring it reads, and its client seqs interleave across them: a client seq
+/// between two runs of one ring (sent from another ring) maps to the last event of the earlier run, the position that
+/// ring restarts after (docs/architecture.md, "Virtual shards").
 /// A seq below <see cref="FirstResumableSeq"/> (inside the READY/GUILD_CREATE burst) cannot be resumed.
 /// </remarks>
 internal sealed class SequenceMap
 {
-    private (long ClientSeq, long RingPosition)[] _anchors = new (long, long)[8];
+    private (long ClientSeq, long RingPosition, long Count)[] _anchors = new (long, long, long)[8];
     private int _count;
 
     /// <summary>The lowest client seq a RESUME can start after (the last payload of the snapshot burst).</summary>
@@ -34,8 +37,12 @@ internal sealed class SequenceMap
     {
         if (_count > 0)
         {
-            (long c, long r) = _anchors[_count - 1];
-            if (ringPosition - clientSeq == r - c) return;
+            ref (long ClientSeq, long RingPosition, long Count) last = ref _anchors[_count - 1];
+            if (last.ClientSeq + last.Count == clientSeq && last.RingPosition + last.Count == ringPosition)
+            {
+                last.Count++;
+                return;
+            }
         }
 
         Add(clientSeq, ringPosition);
@@ -49,8 +56,8 @@ internal sealed class SequenceMap
         if (clientSeq < FirstResumableSeq || clientSeq > lastSentSeq || _count == 0) return false;
         int index = FindAnchor(clientSeq);
         if (index < 0) return false;
-        (long c, long r) = _anchors[index];
-        ringPosition = r + (clientSeq - c);
+        (long c, long r, long count) = _anchors[index];
+        ringPosition = r + Math.Min(clientSeq - c, count - 1);
         return true;
     }
 
@@ -58,6 +65,9 @@ internal sealed class SequenceMap
     public void TruncateAfter(long clientSeq)
     {
         while (_count > 1 && _anchors[_count - 1].ClientSeq > clientSeq) _count--;
+        if (_count == 0) return;
+        ref (long ClientSeq, long RingPosition, long Count) last = ref _anchors[_count - 1];
+        if (clientSeq >= last.ClientSeq) last.Count = Math.Min(last.Count, clientSeq - last.ClientSeq + 1);
     }
 
     /// <summary>Drops anchors wholly before <paramref name="oldestRingPosition"/> (keeping the one that covers it).</summary>
@@ -95,6 +105,6 @@ internal sealed class SequenceMap
     private void Add(long clientSeq, long ringPosition)
     {
         if (_count == _anchors.Length) Array.Resize(ref _anchors, _anchors.Length * 2);
-        _anchors[_count++] = (clientSeq, ringPosition);
+        _anchors[_count++] = (clientSeq, ringPosition, 1);
     }
 }

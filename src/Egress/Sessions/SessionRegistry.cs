@@ -29,7 +29,7 @@ internal sealed class SessionRegistry
         lock (session.SyncRoot)
         {
             session.Ended = true;
-            session.Cursor.DisposeReader();
+            session.DisposeReaders();
         }
 
         _sessions.TryRemove(new KeyValuePair<string, ClientSession>(session.Id, session));
@@ -47,7 +47,7 @@ internal sealed class SessionRegistry
                 // Decided and done under the lock a RESUME takes, so a session is never both resumed and expired.
                 if (session.Ended || session.Connection is not null || nowTicks - session.DetachedAt < (long)ttl.TotalMilliseconds) continue;
                 session.Ended = true;
-                session.Cursor.DisposeReader();
+                session.DisposeReaders();
             }
 
             _sessions.TryRemove(pair);
