@@ -25,8 +25,8 @@ public sealed class CloseCodeTests
     [InlineData("{\"op\":3,\"d\":{\"status\":\"online\"}}", 4003, "not authenticated")]
     [InlineData("{\"op\":8,\"d\":{\"guild_id\":\"1\"}}", 4003, "not authenticated")]
     [InlineData("{\"op\":2,\"d\":{\"token\":\"wrong\",\"properties\":{},\"intents\":1}}", 4004, "authentication failed")]
-    [InlineData("{\"op\":2,\"d\":{\"token\":\"test-token.abc\",\"properties\":{},\"intents\":1,\"shard\":[5,6]}}", 4010, "this proxy serves shards [0, 1) of 1")]
-    [InlineData("{\"op\":2,\"d\":{\"token\":\"test-token.abc\",\"properties\":{},\"intents\":1,\"shard\":[0,2]}}", 4010, "invalid shard [0, 2]")]
+    [InlineData("{\"op\":2,\"d\":{\"token\":\"test-token.abc\",\"properties\":{},\"intents\":1,\"shard\":[6,6]}}", 4010, "invalid shard [6, 6]: the shard count must be 1..4096")]
+    [InlineData("{\"op\":2,\"d\":{\"token\":\"test-token.abc\",\"properties\":{},\"intents\":1,\"shard\":[0,5000]}}", 4010, "invalid shard [0, 5000]")]
     public async Task Bad_input_before_identify_closes_with_its_code_and_reason(string payload, int code, string reasonPart)
     {
         await using EgressTestServer server = EgressTestServer.Start();

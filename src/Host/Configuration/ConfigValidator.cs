@@ -75,6 +75,8 @@ internal sealed partial class ConfigValidator
         ReadInteger(fields, "", "max_connections_per_ip", 1, 1_000_000, nullable: false);
         ReadInteger(fields, "", "unauthenticated_timeout_seconds", 1, 3_600, nullable: false);
         CheckTls(fields);
+        ReadInteger(fields, "", "client_shards", 1, 4096, nullable: true,
+            "an integer between 1 and 4096 (the shard count /gateway/bot tells clients to use), or null for the upstream count");
         return token;
     }
 

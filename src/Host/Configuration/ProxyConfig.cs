@@ -34,6 +34,7 @@ namespace GatewayProxy.Host.Configuration;
 /// <param name="Upstream">How the proxy talks to Discord; null means the defaults.</param>
 /// <param name="StateFile">Where sessions and cache are saved on SIGTERM and restored on start; null disables it.</param>
 /// <param name="StateMaxAgeSeconds">A state file older than this is ignored: its sessions are unlikely to resume and its cache is out of date.</param>
+/// <param name="ClientShards">The shard count <c>/gateway/bot</c> and <c>/shard-count</c> tell clients to use (null: the upstream count).</param>
 /// <param name="MaxConnectionsPerIp">Most open connections one remote IP may hold on the client port; more get HTTP 429.</param>
 /// <param name="UnauthenticatedTimeoutSeconds">Time from TCP accept to a valid IDENTIFY or RESUME before the connection is closed (4003).</param>
 /// <param name="Tls">Certificate and key for https/wss on the client port; null serves plain http/ws.</param>
@@ -62,7 +63,8 @@ public sealed record ProxyConfig(
     [property: JsonPropertyName("state_max_age_seconds")] int StateMaxAgeSeconds = 120,
     [property: JsonPropertyName("max_connections_per_ip")] int MaxConnectionsPerIp = 1024,
     [property: JsonPropertyName("unauthenticated_timeout_seconds")] int UnauthenticatedTimeoutSeconds = 30,
-    [property: JsonPropertyName("tls")] TlsConfig? Tls = null)
+    [property: JsonPropertyName("tls")] TlsConfig? Tls = null,
+    [property: JsonPropertyName("client_shards")] int? ClientShards = null)
 {
     /// <summary>Default per-shard ring size.</summary>
     public const int DefaultRingSize = 4096;

@@ -61,6 +61,7 @@ internal static class OptionsMapping
         UnauthenticatedTimeout = TimeSpan.FromSeconds(config.UnauthenticatedTimeoutSeconds),
         TlsCertificateFile = config.Tls?.CertFile,
         TlsKeyFile = config.Tls?.KeyFile,
+        ClientShards = config.ClientShards,
         Metrics = metrics,
     };
 

@@ -79,4 +79,39 @@ public sealed class SequenceMapTests
         Assert.Equal(63, p45);
         Assert.False(map.TryGetRingPosition(3, 50, out _));
     }
+    /// <summary>A virtual-shard session: two rings share one client sequence, each with its own map. A RESUME from any client
+    /// seq restarts each ring right after its last event sent at or before that seq (skips after it are read again, and
+    /// skipped again: the filter is deterministic).</summary>
+    [Property(MaxTest = 1000)]
+    public bool Interleaved_lanes_each_restart_after_their_last_event_sent_by_that_seq(byte[] steps, byte burst)
+    {
+        var maps = new[] { new SequenceMap(), new SequenceMap() };
+        long seq = 1 + (burst % 50);
+        long[] ring = [10, 500];
+        long[] lastSent = [10, 500];
+        maps[0].Reset(seq, ring[0]);
+        maps[1].Reset(seq, ring[1]);
+        var model = new[] { new Dictionary<long, long> { [seq] = ring[0] }, new Dictionary<long, long> { [seq] = ring[1] } };
+        foreach (byte step in steps ?? [])
+        {
+            int lane = step & 1;
+            ring[lane]++;
+            if ((step >> 1) % 3 == 0) continue; // a skipped event of that ring
+            seq++;
+            maps[lane].Record(seq, ring[lane]);
+            lastSent[lane] = ring[lane];
+            model[0][seq] = lastSent[0];
+            model[1][seq] = lastSent[1];
+        }
+
+        for (int lane = 0; lane < 2; lane++)
+        {
+            foreach ((long clientSeq, long position) in model[lane])
+            {
+                if (!maps[lane].TryGetRingPosition(clientSeq, seq, out long found) || found != position) return false;
+            }
+        }
+
+        return true;
+    }
 }
