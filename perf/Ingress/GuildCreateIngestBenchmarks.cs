@@ -1,0 +1,55 @@
+using System.Globalization;
+using BenchmarkDotNet.Attributes;
+using GatewayProxy.Cache;
+using GatewayProxy.Protocol.Gateway;
+
+namespace GatewayProxy.Perf.Ingress;
+
+/// <summary>
+/// GUILD_CREATE ingestion into a cache with every flag on, as at a big bot's start: each operation builds the guild from
+/// its JSON (replacing the one the previous operation built). MB/s = the JSON's size ÷ the mean (printed in setup).
+/// </summary>
+/// <remarks>The baseline is one <see cref="System.Text.Json.Utf8JsonReader"/> pass over the same bytes: the floor for "tokenized once".</remarks>
+[MemoryDiagnoser]
+public class GuildCreateIngestBenchmarks
+{
+    private const ulong GuildId = 83_000_000_000_000_000;
+
+    private ShardCache _cache = null!;
+    private byte[] _payload = null!;
+    private Envelope _envelope;
+    private long _position;
+
+    /// <summary>Members in the guild: 10 (the e2e Simulator's small guilds are about this shape) or 1,000.</summary>
+    [Params(10, 1000)]
+    public int Members { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _cache = new ShardCache(0, CacheOptions.All());
+        _cache.ApplyReady(System.Text.Encoding.UTF8.GetBytes(CacheBenchmarkData.Ready(GuildId)), 1);
+        _payload = CacheBenchmarkData.Envelope("GUILD_CREATE", 2, CacheBenchmarkData.Guild(GuildId, Members));
+        EnvelopeScanner.TryScan(_payload, out _envelope, out _);
+        _position = 2;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// GUILD_CREATE d: {_envelope.DataLength} B ({Members} members)"));
+    }
+
+    /// <summary>One reader pass over the GUILD_CREATE's <c>d</c>: what tokenizing it once costs.</summary>
+    [Benchmark(Baseline = true)]
+    public int TokenizeOnce()
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(_envelope.Data(_payload), isFinalBlock: true, state: default);
+        int tokens = 0;
+        while (reader.Read())
+        {
+            tokens++;
+        }
+
+        return tokens;
+    }
+
+    /// <summary>The cache applies the GUILD_CREATE (builds the guild and puts it in).</summary>
+    [Benchmark]
+    public CacheApplyResult ApplyGuildCreate() => _cache.Apply(_payload, _envelope, ++_position);
+}
