@@ -3,51 +3,45 @@ namespace GatewayProxy.Cache;
 /// <summary>Allocation-free enumeration of an <see cref="EntityMap"/>.</summary>
 internal sealed partial class EntityMap
 {
-    /// <summary>Walks the chunks in order and each chunk's entries (mutable struct: do not copy while walking).</summary>
+    /// <summary>Walks the chunks in order and each chunk's entities (mutable struct: do not copy while walking).</summary>
     public struct Enumerator
     {
         private readonly EntityChunk?[] _chunks;
         private int _index;
-        private Dictionary<ulong, CachedEntity>.Enumerator _inner;
-        private bool _inChunk;
+        private EntityChunk? _chunk;
+        private int _inner;
 
         internal Enumerator(EntityChunk?[] chunks)
         {
             _chunks = chunks;
             _index = -1;
-            _inner = default;
-            _inChunk = false;
+            _chunk = null;
+            _inner = -1;
         }
 
         /// <summary>The current id and entity.</summary>
-        public KeyValuePair<ulong, CachedEntity> Current => _inner.Current;
+        public readonly KeyValuePair<ulong, CachedEntity> Current => new(_chunk!.IdAt(_inner), _chunk.EntityAt(_inner));
 
         /// <summary>Moves to the next entity; false at the end.</summary>
         public bool MoveNext()
         {
-            while (true)
+            if (_chunk is not null && ++_inner < _chunk.Count)
             {
-                if (_inChunk && _inner.MoveNext())
+                return true;
+            }
+
+            while (++_index < _chunks.Length)
+            {
+                if (_chunks[_index] is { Count: > 0 } chunk)
                 {
+                    _chunk = chunk;
+                    _inner = 0;
                     return true;
                 }
-
-                _inChunk = false;
-                while (++_index < _chunks.Length)
-                {
-                    if (_chunks[_index] is { Count: > 0 } chunk)
-                    {
-                        _inner = chunk.GetEnumerator();
-                        _inChunk = true;
-                        break;
-                    }
-                }
-
-                if (!_inChunk)
-                {
-                    return false;
-                }
             }
+
+            _chunk = null;
+            return false;
         }
     }
 }

@@ -1,10 +1,8 @@
-using System.Runtime.InteropServices;
-
 namespace GatewayProxy.Cache;
 
 /// <summary>
-/// Refilling a map no snapshot can see (a guild back from an outage) in place: its chunks, dictionary storage and entity
-/// buffers are reused for the entities of the new GUILD_CREATE, instead of building the whole collection anew.
+/// Refilling a map no snapshot can see (a guild back from an outage) in place: its chunks and their arrays are reused
+/// for the entities of the new GUILD_CREATE, instead of building the whole collection anew.
 /// </summary>
 /// <remarks>
 /// Mark and sweep: <see cref="BeginRefill"/> starts a new mark, <see cref="Refill"/> stamps each entity it writes, and
@@ -19,23 +17,17 @@ internal sealed partial class EntityMap
     /// <summary>Starts a refill; writer only, on a map of <see cref="Epoch"/> that no snapshot can see.</summary>
     public void BeginRefill() => _refillMark = _refillMark == byte.MaxValue ? (byte)1 : (byte)(_refillMark + 1);
 
-    /// <summary>Writes one entity of the refill: into its old buffer when this epoch owns it and it fits, else into a spare or a new one.</summary>
+    /// <summary>Writes one entity of the refill: in place when it fits its old place, else moved within its chunk.</summary>
     public void Refill(ulong id, ReadOnlySpan<byte> json, bool notable)
     {
-        ref CachedEntity slot = ref CollectionsMarshal.GetValueRefOrAddDefault(WritableChunk(id), id, out bool exists);
-        byte[]? buffer = exists && slot.Epoch == Epoch && json.Length <= slot.Buffer.Length ? slot.Buffer : TakeSpare(json.Length);
-
-        // Headroom as in Set: an entity that outgrew its buffer is one that changes.
-        buffer ??= new byte[exists ? json.Length + (json.Length >> 3) + 16 : json.Length];
-        json.CopyTo(buffer);
-        slot = new CachedEntity(buffer, json.Length, notable, Epoch, _refillMark);
-        if (!exists)
+        // Headroom as in Set: an entity that outgrew its place is one that changes.
+        if (WritableChunk(id).Set(id, json, notable, _refillMark, headroom: true, out _))
         {
             Added();
         }
     }
 
-    /// <summary>Ends a refill: removes every entity it did not write (their buffers of this epoch become spares).</summary>
+    /// <summary>Ends a refill: removes every entity it did not write.</summary>
     public void EndRefill()
     {
         for (int i = 0; i < _chunks.Length; i++)
@@ -55,17 +47,12 @@ internal sealed partial class EntityMap
                 continue;
             }
 
-            foreach (KeyValuePair<ulong, CachedEntity> pair in chunk)
+            for (int j = chunk.Count - 1; j >= 0; j--)
             {
-                if (pair.Value.RefillMark != _refillMark)
+                if (chunk.MarkAt(j) != _refillMark)
                 {
-                    // Removing the current entry while enumerating is allowed (Remove does not invalidate enumerators).
-                    chunk.Remove(pair.Key);
+                    chunk.RemoveAt(j);
                     Count--;
-                    if (pair.Value.Epoch == Epoch)
-                    {
-                        KeepSpare(pair.Value.Buffer);
-                    }
                 }
             }
         }

@@ -1,18 +1,16 @@
-using System.Runtime.InteropServices;
-
 namespace GatewayProxy.Cache;
 
 /// <summary>One collection of a guild (id → entity), mutable only by the writer while its <see cref="Epoch"/> is current.</summary>
 /// <remarks>
-/// Copy-on-write by snapshot epoch, in two levels: the map is an array of small chunks (ids spread by a hash), so the
-/// first change after a snapshot copies the chunk array and one chunk, not a 100k-member dictionary. Entities copied
-/// with a chunk share their buffers, which keep their older epoch and so are never overwritten. Enumeration order is
-/// the chunks' order: GUILD_CREATE arrays carry no order contract.
+/// Copy-on-write by snapshot epoch, in two levels: the map is an array of small chunks (ids spread by a hash), each
+/// packing its entities' JSON in one byte array (<see cref="EntityChunk"/>), so the first change after a snapshot
+/// copies the chunk array and one chunk, not a 100k-member collection, and no entity is an object of its own.
+/// Enumeration order is the chunks' order: GUILD_CREATE arrays carry no order contract.
 /// </remarks>
 internal sealed partial class EntityMap
 {
-    /// <summary>Bytes charged per entity on top of its JSON: array header plus the dictionary entry and bucket.</summary>
-    public const int EntryOverhead = 24 + 48;
+    /// <summary>Bytes charged per entity on top of its JSON.</summary>
+    public const int EntryOverhead = EntityChunk.EntryOverhead;
 
     /// <summary>Average entities per chunk the map aims at; it doubles its chunks when they hold twice that.</summary>
     private const int ChunkTarget = 64;
@@ -20,13 +18,7 @@ internal sealed partial class EntityMap
     /// <summary>An empty map no writer ever changes (its epoch is never current).</summary>
     public static readonly EntityMap Empty = new(-1, 0);
 
-    /// <summary>Spare buffers a map keeps from its removed entities for the next new one (presences churn offline/online).</summary>
-    private const int MaxSpares = 4;
-
     private EntityChunk?[] _chunks;
-
-    // Buffers of entities removed in this epoch: no snapshot can see them, so a new entity may take one (see Delete).
-    private byte[]?[]? _spares;
 
     /// <summary>Creates an empty map writable in <paramref name="epoch"/>, sized for <paramref name="capacity"/> entities.</summary>
     public EntityMap(long epoch, int capacity)
@@ -51,15 +43,15 @@ internal sealed partial class EntityMap
     /// <summary>How many entities the map holds.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Approximate bytes of the whole collection (JSON plus overheads).</summary>
+    /// <summary>Approximate bytes of the whole collection (its arrays as allocated).</summary>
     public long ApproximateBytes
     {
         get
         {
-            long bytes = 0;
-            foreach (KeyValuePair<ulong, CachedEntity> pair in this)
+            long bytes = 48 + 24 + (8L * _chunks.Length);
+            foreach (EntityChunk? chunk in _chunks)
             {
-                bytes += EntryOverhead + pair.Value.Length;
+                bytes += chunk?.ApproximateBytes ?? 0;
             }
 
             return bytes;
@@ -73,9 +65,11 @@ internal sealed partial class EntityMap
     public bool TryGetValue(ulong id, out CachedEntity entity)
     {
         EntityChunk? chunk = _chunks[IndexOf(id, _chunks.Length)];
-        if (chunk is not null)
+        int index = chunk?.IndexOf(id) ?? -1;
+        if (index >= 0)
         {
-            return chunk.TryGetValue(id, out entity);
+            entity = chunk!.EntityAt(index);
+            return true;
         }
 
         entity = default;
@@ -83,7 +77,7 @@ internal sealed partial class EntityMap
     }
 
     /// <summary>True when an entity is stored under <paramref name="id"/>.</summary>
-    public bool ContainsKey(ulong id) => _chunks[IndexOf(id, _chunks.Length)]?.ContainsKey(id) == true;
+    public bool ContainsKey(ulong id) => _chunks[IndexOf(id, _chunks.Length)]?.IndexOf(id) >= 0;
 
     /// <summary>Copies every id into <paramref name="destination"/> (at least <see cref="Count"/> long), in enumeration order.</summary>
     public void CopyKeysTo(ulong[] destination)
@@ -95,68 +89,28 @@ internal sealed partial class EntityMap
         }
     }
 
-    /// <summary>Adds a new entity (bulk loads: GUILD_CREATE, list replacements): into its buffer in <paramref name="recycle"/> when that one is of <paramref name="recycleEpoch"/> (so no snapshot sees it) and fits, else into an exact-size one.</summary>
-    public void Load(ulong id, ReadOnlySpan<byte> json, bool notable, EntityMap? recycle = null, long recycleEpoch = -1)
+    /// <summary>Adds an entity in a bulk load (GUILD_CREATE, list replacements): no headroom, most entities never change.</summary>
+    public void Load(ulong id, ReadOnlySpan<byte> json, bool notable)
     {
-        byte[] buffer;
-        if (recycle is not null && recycle.TryGetValue(id, out CachedEntity old) && old.Epoch == recycleEpoch && json.Length <= old.Buffer.Length)
-        {
-            buffer = old.Buffer;
-            json.CopyTo(buffer);
-        }
-        else
-        {
-            buffer = json.ToArray();
-        }
-
-        Put(id, new CachedEntity(buffer, json.Length, notable, Epoch));
-    }
-
-    /// <summary>Stores <paramref name="entity"/> as it is (its buffer may belong to an older epoch: it is then never overwritten).</summary>
-    public void Put(ulong id, CachedEntity entity)
-    {
-        ref CachedEntity slot = ref CollectionsMarshal.GetValueRefOrAddDefault(WritableChunk(id), id, out bool exists);
-
-        // Unmarked: a mark from another map's refills means nothing in this one's.
-        slot = new CachedEntity(entity.Buffer, entity.Length, entity.Notable, entity.Epoch);
-        if (!exists)
+        if (WritableChunk(id).Set(id, json, notable, 0, headroom: false, out _))
         {
             Added();
         }
     }
 
-    /// <summary>Adds or replaces one entity, overwriting its buffer in place when this epoch owns it and it fits; returns the byte delta.</summary>
+    /// <summary>Stores a copy of <paramref name="entity"/> (read from another map).</summary>
+    public void Put(ulong id, CachedEntity entity) => Load(id, entity.Json, entity.Notable);
+
+    /// <summary>Adds or replaces one entity, in place when its chunk is of this epoch and it fits; returns the byte delta.</summary>
     /// <remarks>Writer only, on a map of the current epoch.</remarks>
     public long Set(ulong id, ReadOnlySpan<byte> json, bool notable)
     {
-        ref CachedEntity slot = ref CollectionsMarshal.GetValueRefOrAddDefault(WritableChunk(id), id, out bool exists);
-        if (!exists)
+        if (WritableChunk(id).Set(id, json, notable, 0, headroom: true, out int delta))
         {
-            byte[]? fresh = TakeSpare(json.Length);
-            if (fresh is null)
-            {
-                fresh = json.ToArray();
-            }
-            else
-            {
-                json.CopyTo(fresh);
-            }
-
-            slot = new CachedEntity(fresh, json.Length, notable, Epoch);
             Added();
             return EntryOverhead + json.Length;
         }
 
-        long delta = json.Length - slot.Length;
-        byte[] buffer = slot.Buffer;
-        if (slot.Epoch != Epoch || json.Length > buffer.Length)
-        {
-            // Shared with a snapshot or too small: a new buffer, with headroom since this entity does change.
-            buffer = new byte[json.Length + (json.Length >> 3) + 16];
-        }
-
-        json.CopyTo(buffer);
-        slot = new CachedEntity(buffer, json.Length, notable, Epoch);
         return delta;
     }
 
@@ -168,47 +122,10 @@ internal sealed partial class EntityMap
             return 0;
         }
 
-        WritableChunk(id).Remove(id, out CachedEntity old);
+        EntityChunk chunk = WritableChunk(id);
+        int length = chunk.RemoveAt(chunk.IndexOf(id));
         Count--;
-        if (old.Epoch == Epoch)
-        {
-            // Allocated in this epoch, so no snapshot holds it, and it is no longer in the map: free to reuse.
-            KeepSpare(old.Buffer);
-        }
-
-        return -(EntryOverhead + old.Length);
-    }
-
-    private void KeepSpare(byte[] buffer)
-    {
-        _spares ??= new byte[MaxSpares][];
-        for (int i = 0; i < _spares.Length; i++)
-        {
-            if (_spares[i] is null)
-            {
-                _spares[i] = buffer;
-                return;
-            }
-        }
-    }
-
-    private byte[]? TakeSpare(int length)
-    {
-        if (_spares is null)
-        {
-            return null;
-        }
-
-        for (int i = 0; i < _spares.Length; i++)
-        {
-            if (_spares[i] is { } spare && spare.Length >= length)
-            {
-                _spares[i] = null;
-                return spare;
-            }
-        }
-
-        return null;
+        return -(EntryOverhead + length);
     }
 
     /// <summary>Gives back the slack a bulk load left in this epoch's chunks (guild memory; GUILD_CREATE is not a hot path).</summary>
@@ -233,7 +150,7 @@ internal sealed partial class EntityMap
         EntityChunk? chunk = _chunks[index];
         if (chunk is null)
         {
-            chunk = new EntityChunk(Epoch, 0);
+            chunk = new EntityChunk(Epoch, 0, 0);
             _chunks[index] = chunk;
         }
         else if (chunk.Epoch != Epoch)
@@ -258,25 +175,69 @@ internal sealed partial class EntityMap
     private void Grow()
     {
         var chunks = new EntityChunk?[_chunks.Length * 2];
-        foreach (EntityChunk? chunk in _chunks)
-        {
-            if (chunk is null)
-            {
-                continue;
-            }
-
-            foreach (KeyValuePair<ulong, CachedEntity> pair in chunk)
-            {
-                int index = IndexOf(pair.Key, chunks.Length);
-                (chunks[index] ??= new EntityChunk(Epoch, ChunkTarget))[pair.Key] = pair.Value;
-            }
-        }
-
+        Distribute(chunks);
         _chunks = chunks;
     }
 
-    /// <summary>The chunk count growth would have reached for <paramref name="capacity"/> adds, so a map rebuilt from a
-    /// GUILD_CREATE (state-file restore) keeps the order of the map it was saved from.</summary>
+    /// <summary>Moves every entity into <paramref name="chunks"/>, each new chunk sized exactly (one counting pass first).</summary>
+    private void Distribute(EntityChunk?[] chunks)
+    {
+        int[] counts = new int[chunks.Length];
+        int[] bytes = new int[chunks.Length];
+        foreach (EntityChunk? chunk in _chunks)
+        {
+            for (int i = 0; i < (chunk?.Count ?? 0); i++)
+            {
+                int index = IndexOf(chunk!.IdAt(i), chunks.Length);
+                counts[index]++;
+                bytes[index] += chunk.EntityAt(i).Length;
+            }
+        }
+
+        foreach (EntityChunk? chunk in _chunks)
+        {
+            for (int i = 0; i < (chunk?.Count ?? 0); i++)
+            {
+                ulong id = chunk!.IdAt(i);
+                int index = IndexOf(id, chunks.Length);
+                CachedEntity entity = chunk.EntityAt(i);
+                EntityChunk target = chunks[index] ??= new EntityChunk(Epoch, counts[index], bytes[index]);
+                target.Set(id, entity.Json, entity.Notable, chunk.MarkAt(i), headroom: false, out _);
+            }
+        }
+    }
+
+    /// <summary>A map of <paramref name="epoch"/> holding the entities of <paramref name="batch"/>, its chunks sized exactly.</summary>
+    public static EntityMap FromBatch(long epoch, EntityBatch batch)
+    {
+        var map = new EntityMap(epoch, batch.Count);
+        int chunkCount = map._chunks.Length;
+        int[] counts = new int[chunkCount];
+        int[] bytes = new int[chunkCount];
+        for (int i = 0; i < batch.Count; i++)
+        {
+            int index = IndexOf(batch.IdAt(i), chunkCount);
+            counts[index]++;
+            bytes[index] += batch.LengthAt(i);
+        }
+
+        for (int i = 0; i < batch.Count; i++)
+        {
+            ulong id = batch.IdAt(i);
+            int index = IndexOf(id, chunkCount);
+            EntityChunk chunk = map._chunks[index] ??= new EntityChunk(epoch, counts[index], bytes[index]);
+
+            // A repeated id replaces the earlier one (as the array's last word): counted once.
+            if (chunk.Set(id, batch.JsonAt(i), batch.NotableAt(i), 0, headroom: false, out _))
+            {
+                map.Count++;
+            }
+        }
+
+        return map;
+    }
+
+    /// <summary>The chunk count growth would have reached for <paramref name="capacity"/> adds.</summary>
     private static int ChunksFor(int capacity)
     {
         int chunks = 1;

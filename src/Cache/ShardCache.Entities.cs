@@ -100,7 +100,11 @@ public sealed partial class ShardCache
 
         if (JsonObjectEnumerator.TryGet(data, "threads"u8, out ReadOnlySpan<byte> list))
         {
-            LoadAll(CacheEntityKind.Threads, list, _root.BotUserId, threads);
+            EntityBatch batch = ReadList(CacheEntityKind.Threads, list);
+            for (int i = 0; i < batch.Count; i++)
+            {
+                threads.Load(batch.IdAt(i), batch.JsonAt(i), batch.NotableAt(i));
+            }
         }
 
         Writable(guild).SetCollection(CacheEntityKind.Threads, threads);
@@ -126,14 +130,8 @@ public sealed partial class ShardCache
             && TryGetGuild(guildId, out GuildState guild)
             && JsonObjectEnumerator.TryGet(data, listName, out ReadOnlySpan<byte> list))
         {
-            int count = JsonArrayEnumerator.Count(list);
-            EntityMap map = count == 0 ? EntityMap.Empty : new EntityMap(_epoch, count);
-            if (count > 0)
-            {
-                LoadAll(kind, list, _root.BotUserId, map);
-                map.TrimExcess();
-            }
-
+            EntityBatch batch = ReadList(kind, list);
+            EntityMap map = batch.Count == 0 ? EntityMap.Empty : EntityMap.FromBatch(_epoch, batch);
             Writable(guild).SetCollection(kind, map);
         }
     }

@@ -13,7 +13,6 @@ public sealed partial class ShardCache
     /// <summary>Builds a member blob: <paramref name="existing"/> (may be empty) with <paramref name="update"/>'s fields merged over it.</summary>
     private bool TryBuildMember(ReadOnlySpan<byte> existing, ReadOnlySpan<byte> update, ulong botUserId, out ulong userId, out Normalized entity)
     {
-        entity = default;
         if (!_options.Members)
         {
             // Only the bot's own member may be kept: check before building anything.
@@ -22,10 +21,19 @@ public sealed partial class ShardCache
                 || !KeepsMember(userId, botUserId))
             {
                 userId = 0;
+                entity = default;
                 return false;
             }
         }
 
+        var e = new JsonObjectEnumerator(update);
+        return TryBuildMember(existing, ref e, botUserId, out userId, out entity);
+    }
+
+    /// <summary>Builds a member blob from the object <paramref name="e"/> walks (to its end), merged over <paramref name="existing"/>.</summary>
+    private bool TryBuildMember(ReadOnlySpan<byte> existing, scoped ref JsonObjectEnumerator e, ulong botUserId, out ulong userId, out Normalized entity)
+    {
+        entity = default;
         ArrayBufferWriter<byte> w = _scratch;
         w.ResetWrittenCount();
         w.Byte((byte)'{');
@@ -33,7 +41,6 @@ public sealed partial class ShardCache
         // One pass over the update (written first, names remembered), one over the old member for what it lacks.
         Span<Range> names = stackalloc Range[MaxCollectedNames];
         int count = 0;
-        var e = new JsonObjectEnumerator(update);
         while (e.MoveNext())
         {
             if (count >= 0)
@@ -53,10 +60,13 @@ public sealed partial class ShardCache
 
         if (!existing.IsEmpty)
         {
+            // The names' ranges are in the walked buffer; a lookup (too many names) searches the object itself.
+            ReadOnlySpan<byte> buffer = e.Buffer;
+            ReadOnlySpan<byte> update = e.Whole;
             var old = new JsonObjectEnumerator(existing);
             while (old.MoveNext())
             {
-                if (!ContainsName(update, names, count, old.Name))
+                if (!(count < 0 ? JsonObjectEnumerator.TryGet(update, old.Name, out _) : ContainsName(buffer, names, count, old.Name)))
                 {
                     EmitMemberProperty(w, old.Name, old.Value, ref state);
                 }
@@ -65,8 +75,9 @@ public sealed partial class ShardCache
 
         w.Byte((byte)'}');
         userId = state.UserId;
-        if (userId == 0)
+        if (userId == 0 || !KeepsMember(userId, botUserId))
         {
+            userId = 0;
             return false;
         }
 

@@ -11,32 +11,62 @@ public sealed partial class ShardCache
     /// <summary>Normalizes one element of a GUILD_CREATE (or list) array; false when it is not to be stored.</summary>
     private bool TryNormalize(CacheEntityKind kind, ReadOnlySpan<byte> obj, ulong botUserId, out ulong id, out Normalized entity)
     {
+        var e = new JsonObjectEnumerator(obj);
+        return TryNormalize(kind, ref e, botUserId, out id, out entity);
+    }
+
+    /// <summary>Normalizes the object <paramref name="e"/> walks (every property of it read once, to its end); false when it is not to be stored.</summary>
+    private bool TryNormalize(CacheEntityKind kind, scoped ref JsonObjectEnumerator e, ulong botUserId, out ulong id, out Normalized entity)
+    {
         switch (kind)
         {
             case CacheEntityKind.Members:
-                return TryBuildMember(default, obj, botUserId, out id, out entity);
+                return TryBuildMember(default, ref e, botUserId, out id, out entity);
             case CacheEntityKind.Presences:
-                return TryBuildPresence(obj, out id, out entity, out bool offline) && !offline;
+                return TryBuildPresence(ref e, out id, out entity, out bool offline) && !offline;
             case CacheEntityKind.VoiceStates:
-                return TryBuildVoiceState(obj, out id, out entity, out bool inChannel, out _) && inChannel;
+                return TryBuildVoiceState(ref e, out id, out entity, out bool inChannel, out _) && inChannel;
             case CacheEntityKind.Channels:
-                entity = new Normalized(CopyWithout(obj, "guild_id"u8, "id"u8, out id), false);
+                entity = new Normalized(CopyWithout(ref e, "guild_id"u8, "id"u8, out id), false);
                 return id != 0;
             case CacheEntityKind.Threads:
-                return TryBuildThread(obj, out id, out entity, out bool archived) && !archived;
+                return TryBuildThread(ref e, out id, out entity, out bool archived) && !archived;
             case CacheEntityKind.Roles:
-                return TryBuildRole(obj, out id, out entity);
+                return TryBuildRole(ref e, out id, out entity);
             case CacheEntityKind.SoundboardSounds:
-                entity = new Normalized(obj, false);
-                return JsonValue.TryGetSnowflakeProperty(obj, "sound_id"u8, out id);
+                return TryReadAsIs(ref e, "sound_id"u8, out id, out entity);
             default:
-                entity = new Normalized(obj, false);
-                return JsonValue.TryGetSnowflakeProperty(obj, "id"u8, out id);
+                return TryReadAsIs(ref e, "id"u8, out id, out entity);
         }
+    }
+
+    /// <summary>An entity kept exactly as sent: the object's own text, its id read on the way.</summary>
+    private static bool TryReadAsIs(scoped ref JsonObjectEnumerator e, ReadOnlySpan<byte> idName, out ulong id, out Normalized entity)
+    {
+        id = 0;
+        bool found = false;
+        while (e.MoveNext())
+        {
+            if (!found && e.Name.SequenceEqual(idName))
+            {
+                // The first one, as a lookup would find.
+                found = true;
+                JsonValue.TryGetSnowflake(e.Value, out id);
+            }
+        }
+
+        entity = new Normalized(e.Whole, false);
+        return id != 0;
     }
 
     /// <summary>A presence as GUILD_CREATE carries it: <c>user</c> reduced to <c>{id}</c>, no <c>guild_id</c>.</summary>
     private bool TryBuildPresence(ReadOnlySpan<byte> obj, out ulong userId, out Normalized entity, out bool offline)
+    {
+        var e = new JsonObjectEnumerator(obj);
+        return TryBuildPresence(ref e, out userId, out entity, out offline);
+    }
+
+    private bool TryBuildPresence(scoped ref JsonObjectEnumerator e, out ulong userId, out Normalized entity, out bool offline)
     {
         ArrayBufferWriter<byte> w = _scratch;
         w.ResetWrittenCount();
@@ -44,7 +74,6 @@ public sealed partial class ShardCache
         bool any = false;
         userId = 0;
         offline = false;
-        var e = new JsonObjectEnumerator(obj);
         while (e.MoveNext())
         {
             if (e.Name.SequenceEqual("guild_id"u8))
@@ -83,6 +112,12 @@ public sealed partial class ShardCache
     /// <summary>A voice state as GUILD_CREATE carries it (no <c>guild_id</c>, no <c>member</c>); the member comes out separately.</summary>
     private bool TryBuildVoiceState(ReadOnlySpan<byte> obj, out ulong userId, out Normalized entity, out bool inChannel, out ReadOnlySpan<byte> member)
     {
+        var e = new JsonObjectEnumerator(obj);
+        return TryBuildVoiceState(ref e, out userId, out entity, out inChannel, out member);
+    }
+
+    private bool TryBuildVoiceState(scoped ref JsonObjectEnumerator e, out ulong userId, out Normalized entity, out bool inChannel, out ReadOnlySpan<byte> member)
+    {
         ArrayBufferWriter<byte> w = _scratch;
         w.ResetWrittenCount();
         w.Byte((byte)'{');
@@ -90,7 +125,6 @@ public sealed partial class ShardCache
         userId = 0;
         inChannel = false;
         member = default;
-        var e = new JsonObjectEnumerator(obj);
         while (e.MoveNext())
         {
             if (e.Name.SequenceEqual("guild_id"u8))
@@ -130,15 +164,59 @@ public sealed partial class ShardCache
     /// <summary>A thread without the event-only <c>newly_created</c>; reports whether it is archived (then not kept).</summary>
     private bool TryBuildThread(ReadOnlySpan<byte> obj, out ulong id, out Normalized entity, out bool archived)
     {
-        archived = JsonObjectEnumerator.TryGet(obj, "thread_metadata"u8, out ReadOnlySpan<byte> meta)
-            && JsonObjectEnumerator.TryGet(meta, "archived"u8, out ReadOnlySpan<byte> flag)
-            && JsonValue.IsTrue(flag);
-        entity = new Normalized(CopyWithout(obj, "newly_created"u8, "id"u8, out id), false);
+        var e = new JsonObjectEnumerator(obj);
+        return TryBuildThread(ref e, out id, out entity, out archived);
+    }
+
+    private bool TryBuildThread(scoped ref JsonObjectEnumerator e, out ulong id, out Normalized entity, out bool archived)
+    {
+        ArrayBufferWriter<byte> w = _scratch;
+        w.ResetWrittenCount();
+        w.Byte((byte)'{');
+        bool any = false;
+        bool metaSeen = false;
+        id = 0;
+        archived = false;
+        while (e.MoveNext())
+        {
+            if (e.Name.SequenceEqual("newly_created"u8))
+            {
+                continue;
+            }
+
+            if (e.Name.SequenceEqual("id"u8))
+            {
+                JsonValue.TryGetSnowflake(e.Value, out id);
+            }
+            else if (!metaSeen && e.Name.SequenceEqual("thread_metadata"u8))
+            {
+                // The first one, as a lookup would find; a small nested object, read with the structural scanner.
+                metaSeen = true;
+                archived = JsonObjectEnumerator.TryGet(e.Value, "archived"u8, out ReadOnlySpan<byte> flag) && JsonValue.IsTrue(flag);
+            }
+
+            if (any)
+            {
+                w.Byte((byte)',');
+            }
+
+            any = true;
+            w.Property(e.Name, e.Value);
+        }
+
+        w.Byte((byte)'}');
+        entity = new Normalized(w.WrittenSpan, false);
         return id != 0;
     }
 
     /// <summary>A role with <c>colors</c> guaranteed (derived from <c>color</c> when missing: oceanic.js needs it).</summary>
     private bool TryBuildRole(ReadOnlySpan<byte> obj, out ulong id, out Normalized entity)
+    {
+        var e = new JsonObjectEnumerator(obj);
+        return TryBuildRole(ref e, out id, out entity);
+    }
+
+    private bool TryBuildRole(scoped ref JsonObjectEnumerator e, out ulong id, out Normalized entity)
     {
         ArrayBufferWriter<byte> w = _scratch;
         w.ResetWrittenCount();
@@ -147,7 +225,6 @@ public sealed partial class ShardCache
         bool hasColors = false;
         ReadOnlySpan<byte> color = "0"u8;
         id = 0;
-        var e = new JsonObjectEnumerator(obj);
         while (e.MoveNext())
         {
             if (e.Name.SequenceEqual("id"u8))
@@ -190,14 +267,13 @@ public sealed partial class ShardCache
     }
 
     /// <summary>Copies an object without the property <paramref name="drop"/>, reading the snowflake <paramref name="idName"/> on the way.</summary>
-    private ReadOnlySpan<byte> CopyWithout(ReadOnlySpan<byte> obj, ReadOnlySpan<byte> drop, ReadOnlySpan<byte> idName, out ulong id)
+    private ReadOnlySpan<byte> CopyWithout(scoped ref JsonObjectEnumerator e, ReadOnlySpan<byte> drop, ReadOnlySpan<byte> idName, out ulong id)
     {
         ArrayBufferWriter<byte> w = _scratch;
         w.ResetWrittenCount();
         w.Byte((byte)'{');
         bool any = false;
         id = 0;
-        var e = new JsonObjectEnumerator(obj);
         while (e.MoveNext())
         {
             if (e.Name.SequenceEqual(drop))

@@ -23,6 +23,7 @@ public sealed partial class ShardCache
     private readonly bool[] _keeps;
     private readonly ArrayBufferWriter<byte> _scratch = new(4096);
     private readonly ArrayBufferWriter<byte> _props = new(4096);
+    private readonly EntityBatch _batch = new();
     private readonly Lock _gate = new();
     private CacheRoot _root = new([], [], [], 0, 0);
     private long _epoch;

@@ -12,6 +12,7 @@ internal ref struct JsonObjectEnumerator
 {
     private readonly ReadOnlySpan<byte> _json;
     private Utf8JsonReader _reader;
+    private readonly int _start;
     private bool _done;
 
     /// <summary>Starts walking <paramref name="json"/>, which must be an object (else <see cref="JsonException"/>).</summary>
@@ -24,11 +25,48 @@ internal ref struct JsonObjectEnumerator
             throw new JsonException("Expected a JSON object.");
         }
 
+        _start = (int)_reader.TokenStartIndex;
         Name = default;
         Value = default;
         NameStart = 0;
         ValueKind = JsonTokenType.None;
         _done = false;
+    }
+
+    /// <summary>Walks the object <paramref name="reader"/> is on (its start token read), inside <paramref name="json"/>, the
+    /// whole text that reader reads: a walk inside a bigger one, so each byte is tokenized once. Take <see cref="Reader"/> back after the walk.</summary>
+    public JsonObjectEnumerator(scoped ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("Expected a JSON object.");
+        }
+
+        _json = json;
+        _reader = reader;
+        _start = (int)reader.TokenStartIndex;
+        Name = default;
+        Value = default;
+        NameStart = 0;
+        ValueKind = JsonTokenType.None;
+        _done = false;
+    }
+
+    /// <summary>The text this enumerator's offsets (<see cref="NameStart"/>) are relative to.</summary>
+    public readonly ReadOnlySpan<byte> Buffer => _json;
+
+    /// <summary>The reader, past the object once <see cref="MoveNext"/> has returned false.</summary>
+    public readonly Utf8JsonReader Reader => _reader;
+
+    /// <summary>The whole object's text; valid once <see cref="MoveNext"/> has returned false.</summary>
+    public readonly ReadOnlySpan<byte> Whole => _json[_start..(int)_reader.BytesConsumed];
+
+    /// <summary>Walks to the end of the object (what is left of it is skipped, still checked).</summary>
+    public void Finish()
+    {
+        while (MoveNext())
+        {
+        }
     }
 
     /// <summary>The current property name, raw (escapes not decoded; Discord never escapes keys).</summary>
