@@ -10,7 +10,10 @@ namespace GatewayProxy.Perf.EndToEnd;
 /// Cache memory at 1k/10k/100k guilds: the proxy child connects to a Simulator with that many (small) guilds; once its
 /// cache holds them all, its own estimate (<c>gateway_cache_bytes</c>), its managed heap (<c>gateway_process_heap_bytes</c>)
 /// and its resident memory, each above an empty proxy's, are divided by the guild count and compared with the
-/// GUILD_CREATE JSON bytes per guild (as sent with every intent).
+/// GUILD_CREATE JSON bytes per guild (as sent with every intent). The rings' bytes (<c>gateway_ring_memory_bytes</c>:
+/// they hold the GUILD_CREATE burst for <c>session_ttl_seconds</c>, for resumes) are shown apart, and taken out of RSS
+/// in the last ratio. With <c>GP_CACHE_GCDUMP</c> set to a folder, <c>dotnet-gcdump</c> (on PATH) then dumps the
+/// child's heap there, which forces a full blocking GC, and heap and RSS are read again: the "after full GC" columns.
 /// </summary>
 internal static class CacheMemory
 {
@@ -27,8 +30,8 @@ internal static class CacheMemory
     public static async Task<string> RunAsync(IReadOnlyList<int> guildCounts)
     {
         var b = new StringBuilder();
-        b.AppendLine("| guilds | shards | GUILD_CREATE JSON B/guild | cache estimate B/guild | estimate ÷ JSON | heap above empty B/guild | heap ÷ JSON | RSS above empty B/guild | RSS ÷ JSON | fill s |");
-        b.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        b.AppendLine("| guilds | shards | GUILD_CREATE JSON B/guild | cache estimate B/guild | estimate ÷ JSON | heap above empty B/guild | heap ÷ JSON | RSS above empty B/guild | RSS ÷ JSON | rings B/guild | (RSS − rings) ÷ JSON | after full GC: heap ÷ JSON | RSS ÷ JSON | (RSS − rings) ÷ JSON | fill s |");
+        b.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         var empty = await MeasureAsync(0).ConfigureAwait(false);
         foreach (var guilds in guildCounts)
         {
@@ -37,8 +40,12 @@ internal static class CacheMemory
                 var m = await MeasureAsync(guilds).ConfigureAwait(false);
                 var heap = (m.Heap - empty.Heap) / guilds;
                 var rss = (double)(m.Rss - empty.Rss) / guilds;
+                var rings = (m.Rings - empty.Rings) / guilds;
+                var json = m.JsonPerGuild;
+                var gc = m.HeapAfterGc < 0 ? "| – | – | –" : string.Create(CultureInfo.InvariantCulture,
+                    $"| {(m.HeapAfterGc - empty.Heap) / guilds / json:N2}× | {(double)(m.RssAfterGc - empty.Rss) / guilds / json:N2}× | {(((double)(m.RssAfterGc - empty.Rss) / guilds) - rings) / json:N2}×");
                 b.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {guilds:N0} | {m.Shards} | {m.JsonPerGuild:N0} | {m.EstimatePerGuild:N0} | {m.EstimatePerGuild / m.JsonPerGuild:N2}× | {heap:N0} | {heap / m.JsonPerGuild:N2}× | {rss:N0} | {rss / m.JsonPerGuild:N2}× | {m.Fill.TotalSeconds:N1} |"));
+                    $"| {guilds:N0} | {m.Shards} | {json:N0} | {m.EstimatePerGuild:N0} | {m.EstimatePerGuild / json:N2}× | {heap:N0} | {heap / json:N2}× | {rss:N0} | {rss / json:N2}× | {rings:N0} | {(rss - rings) / json:N2}× {gc} | {m.Fill.TotalSeconds:N1} |"));
             }
             catch (Exception e) when (e is TimeoutException or TaskCanceledException or InvalidOperationException or IOException or HttpRequestException or OutOfMemoryException)
             {
@@ -92,9 +99,38 @@ internal static class CacheMemory
         var fill = clock.Elapsed;
         var estimate = await proxy.SumMetricAsync("gateway_cache_bytes{").ConfigureAwait(false);
         var heap = await proxy.SumMetricAsync("gateway_process_heap_bytes ").ConfigureAwait(false);
+        var rings = await proxy.SumMetricAsync("gateway_ring_memory_bytes ").ConfigureAwait(false);
+        var rss = proxy.ResidentBytes();
+        double heapAfterGc = -1;
+        long rssAfterGc = -1;
+        if (Environment.GetEnvironmentVariable("GP_CACHE_GCDUMP") is { Length: > 0 } folder)
+        {
+            await GcDumpAsync(proxy.Child.Id, Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"cache-{guilds}.gcdump"))).ConfigureAwait(false);
+            heapAfterGc = await proxy.SumMetricAsync("gateway_process_heap_bytes ").ConfigureAwait(false);
+            rssAfterGc = proxy.ResidentBytes();
+        }
+
         var perGuild = Math.Max(guilds, 1);
-        return new Measurement(shards, (double)json / perGuild, estimate / perGuild, heap, proxy.ResidentBytes(), fill);
+        return new Measurement(shards, (double)json / perGuild, estimate / perGuild, heap, rss, rings, heapAfterGc, rssAfterGc, fill);
     }
 
-    private readonly record struct Measurement(int Shards, double JsonPerGuild, double EstimatePerGuild, double Heap, long Rss, TimeSpan Fill);
+    /// <summary>Runs <c>dotnet-gcdump collect</c> on the child (a full blocking GC, then the heap's object graph to <paramref name="file"/>).</summary>
+    private static async Task GcDumpAsync(int pid, string file)
+    {
+        using var dump = Process.Start(new ProcessStartInfo("dotnet-gcdump", ["collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", file])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("dotnet-gcdump did not start");
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        _ = await dump.StandardOutput.ReadToEndAsync(limit.Token).ConfigureAwait(false);
+        await dump.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+        if (dump.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet-gcdump exited with {dump.ExitCode}: {await dump.StandardError.ReadToEndAsync(limit.Token).ConfigureAwait(false)}");
+        }
+    }
+
+    private readonly record struct Measurement(int Shards, double JsonPerGuild, double EstimatePerGuild, double Heap, long Rss, double Rings,
+        double HeapAfterGc, long RssAfterGc, TimeSpan Fill);
 }
