@@ -34,6 +34,13 @@ public sealed class CacheOptions
     /// <summary>Keep soundboard sounds.</summary>
     public bool SoundboardSounds { get; set; }
 
+    /// <summary>
+    /// Cold-guild compression: zero = off; otherwise guilds are kept LZ4-compressed from their GUILD_CREATE on, a chunk of
+    /// entities an event changes is decompressed, and compressed again once untouched for this long.
+    /// </summary>
+    /// <remarks>Memory for CPU: each client GUILD_CREATE and each first change of a compressed chunk decompresses it (docs/architecture.md, "Guild cache").</remarks>
+    public TimeSpan CompressColdAfter { get; set; }
+
     /// <summary>Every kind on: a proxy whose clients see exactly what Discord would send.</summary>
     public static CacheOptions All() => new()
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using K4os.Compression.LZ4;
 
 namespace GatewayProxy.Cache;
 
@@ -27,6 +28,12 @@ internal sealed class EntityChunk
     private int _used;
     private int _dead;
 
+    // >= 0: _data is the LZ4 block of this many bytes of packed entities (see Freeze); -1: _data is the entities.
+    private int _rawLength = -1;
+
+    // When the chunk was last changed or decompressed for a change (Environment.TickCount64), for the cold sweep.
+    private long _touched;
+
     /// <summary>Creates an empty chunk writable in <paramref name="epoch"/>, with room for <paramref name="capacity"/> entities and <paramref name="bytes"/> of JSON.</summary>
     public EntityChunk(long epoch, int capacity, int bytes)
     {
@@ -41,14 +48,16 @@ internal sealed class EntityChunk
         // Copied compactly: the copy's arrays are its own, so it may write them; the source's stay as snapshots saw them.
         Epoch = epoch;
         Count = source.Count;
+        _touched = source._touched;
         _ids = source._ids.AsSpan(0, Count).ToArray();
         _slots = new Slot[Count];
-        _data = new byte[source._used - source._dead];
+        byte[] sourceData = source.ReadData();
+        _data = new byte[source.IsCompressed ? source._rawLength : source._used - source._dead];
         int at = 0;
         for (int i = 0; i < Count; i++)
         {
             Slot slot = source._slots[i];
-            source._data.AsSpan(slot.Offset, slot.Length).CopyTo(_data.AsSpan(at));
+            sourceData.AsSpan(slot.Offset, slot.Length).CopyTo(_data.AsSpan(at));
             _slots[i] = new Slot(at, slot.Length, slot.Length, slot.Notable, slot.Mark);
             at += slot.Length;
         }
@@ -61,6 +70,12 @@ internal sealed class EntityChunk
 
     /// <summary>How many entities the chunk holds.</summary>
     public int Count { get; private set; }
+
+    /// <summary>True while the entities are held LZ4-compressed (see <see cref="Freeze"/>).</summary>
+    public bool IsCompressed => _rawLength >= 0;
+
+    /// <summary>When the chunk was last changed (<see cref="Environment.TickCount64"/>).</summary>
+    public long Touched => _touched;
 
     /// <summary>Approximate bytes held: the arrays as allocated, plus the object.</summary>
     public long ApproximateBytes => ChunkOverhead + _data.Length + ((long)_ids.Length * EntryOverhead);
@@ -75,12 +90,84 @@ internal sealed class EntityChunk
     /// <summary>The id at <paramref name="index"/>.</summary>
     public ulong IdAt(int index) => _ids[index];
 
-    /// <summary>The entity at <paramref name="index"/>.</summary>
-    public CachedEntity EntityAt(int index)
+    /// <summary>The entity at <paramref name="index"/> (a compressed chunk is decompressed for it: walks use <see cref="ReadData"/> once).</summary>
+    public CachedEntity EntityAt(int index) => EntityAt(index, ReadData());
+
+    /// <summary>The entity at <paramref name="index"/>, in <paramref name="data"/> (what <see cref="ReadData"/> returned).</summary>
+    public CachedEntity EntityAt(int index, byte[] data)
     {
         Slot slot = _slots[index];
-        return new CachedEntity(_data, slot.Offset, slot.Length, slot.Notable);
+        return new CachedEntity(data, slot.Offset, slot.Length, slot.Notable);
     }
+
+    /// <summary>The packed entities: the data array itself, or a new decompressed copy of it (never written, so any reader may keep it).</summary>
+    public byte[] ReadData()
+    {
+        if (_rawLength < 0)
+        {
+            return _data;
+        }
+
+        var raw = GC.AllocateUninitializedArray<byte>(_rawLength);
+        if (LZ4Codec.Decode(_data, raw) != _rawLength)
+        {
+            ThrowCorrupt();
+        }
+
+        return raw;
+    }
+
+    /// <summary>
+    /// Compresses the entities in place (LZ4 block) when that saves at least an eighth; writer only, in <see cref="Epoch"/>.
+    /// The next change decompresses them again (<see cref="Thaw"/>); readers decompress a copy.
+    /// </summary>
+    public void Freeze()
+    {
+        if (IsCompressed || Count == 0)
+        {
+            return;
+        }
+
+        if (_dead > 0 || _used < _data.Length)
+        {
+            CompactInPlace();
+        }
+
+        int raw = _used;
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(LZ4Codec.MaximumOutputSize(raw));
+        int compressed = LZ4Codec.Encode(_data.AsSpan(0, raw), scratch);
+        if (compressed > 0 && compressed <= raw - (raw >> 3))
+        {
+            _data = scratch.AsSpan(0, compressed).ToArray();
+            _rawLength = raw;
+        }
+        else if (_data.Length > raw)
+        {
+            Array.Resize(ref _data, raw);
+        }
+
+        ArrayPool<byte>.Shared.Return(scratch);
+    }
+
+    /// <summary>Makes the entities writable again (decompressed) before a change, and stamps the change time.</summary>
+    private void Thaw()
+    {
+        if (_rawLength >= 0)
+        {
+            _data = ReadData();
+            _used = _rawLength;
+            _dead = 0;
+            _rawLength = -1;
+        }
+
+        _touched = Environment.TickCount64;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowCorrupt() => throw new InvalidOperationException("A compressed cache chunk did not decompress to its size.");
+
+    /// <summary>The JSON length of the entity at <paramref name="index"/>.</summary>
+    public int LengthAt(int index) => _slots[index].Length;
 
     /// <summary>The refill mark of the entity at <paramref name="index"/> (see <see cref="EntityMap.BeginRefill"/>).</summary>
     public byte MarkAt(int index) => _slots[index].Mark;
@@ -89,6 +176,7 @@ internal sealed class EntityChunk
     /// <param name="headroom">Give a moved entity room to grow (updates), or not (bulk loads: most entities never change).</param>
     public bool Set(ulong id, ReadOnlySpan<byte> json, bool notable, byte mark, bool headroom, out int lengthDelta)
     {
+        Thaw();
         int index = IndexOf(id);
         if (index >= 0)
         {
@@ -132,6 +220,7 @@ internal sealed class EntityChunk
     /// <summary>Removes the entity at <paramref name="index"/>, keeping the others in order; returns its JSON length. Writer only.</summary>
     public int RemoveAt(int index)
     {
+        Thaw();
         Slot slot = _slots[index];
         _dead += slot.Capacity;
         int after = Count - index - 1;
@@ -154,6 +243,11 @@ internal sealed class EntityChunk
     /// <summary>Gives back spare room: the data array cut to its live bytes (bulk loads size exactly, so this is rare).</summary>
     public void TrimExcess()
     {
+        if (IsCompressed)
+        {
+            return;
+        }
+
         if (_dead > 0 || _used < _data.Length)
         {
             Compact(_used - _dead);

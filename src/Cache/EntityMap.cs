@@ -190,25 +190,26 @@ internal sealed partial class EntityMap
             {
                 int index = IndexOf(chunk!.IdAt(i), chunks.Length);
                 counts[index]++;
-                bytes[index] += chunk.EntityAt(i).Length;
+                bytes[index] += chunk.LengthAt(i);
             }
         }
 
         foreach (EntityChunk? chunk in _chunks)
         {
+            byte[] data = chunk?.ReadData() ?? [];
             for (int i = 0; i < (chunk?.Count ?? 0); i++)
             {
                 ulong id = chunk!.IdAt(i);
                 int index = IndexOf(id, chunks.Length);
-                CachedEntity entity = chunk.EntityAt(i);
+                CachedEntity entity = chunk.EntityAt(i, data);
                 EntityChunk target = chunks[index] ??= new EntityChunk(Epoch, counts[index], bytes[index]);
                 target.Set(id, entity.Json, entity.Notable, chunk.MarkAt(i), headroom: false, out _);
             }
         }
     }
 
-    /// <summary>A map of <paramref name="epoch"/> holding the entities of <paramref name="batch"/>, its chunks sized exactly.</summary>
-    public static EntityMap FromBatch(long epoch, EntityBatch batch)
+    /// <summary>A map of <paramref name="epoch"/> holding the entities of <paramref name="batch"/>, its chunks sized exactly (and compressed when <paramref name="compress"/>).</summary>
+    public static EntityMap FromBatch(long epoch, EntityBatch batch, bool compress)
     {
         var map = new EntityMap(epoch, batch.Count);
         int chunkCount = map._chunks.Length;
@@ -234,7 +235,56 @@ internal sealed partial class EntityMap
             }
         }
 
+        if (compress)
+        {
+            map.Freeze();
+        }
+
         return map;
+    }
+
+    /// <summary>Compresses every chunk of this epoch (see <see cref="EntityChunk.Freeze"/>); writer only, on a map no snapshot can see.</summary>
+    public void Freeze()
+    {
+        foreach (EntityChunk? chunk in _chunks)
+        {
+            if (chunk is not null && chunk.Epoch == Epoch)
+            {
+                chunk.Freeze();
+            }
+        }
+    }
+
+    /// <summary>True when some chunk is uncompressed, holds entities and was last changed at or before <paramref name="coldBefore"/>.</summary>
+    public bool HasCold(long coldBefore)
+    {
+        foreach (EntityChunk? chunk in _chunks)
+        {
+            if (chunk is { IsCompressed: false, Count: > 0 } && chunk.Touched <= coldBefore)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Compresses the chunks <see cref="HasCold"/> finds (a chunk a snapshot may hold is replaced by a compressed copy); writer only, current epoch.</summary>
+    public void FreezeCold(long coldBefore)
+    {
+        for (int i = 0; i < _chunks.Length; i++)
+        {
+            if (_chunks[i] is { IsCompressed: false, Count: > 0 } chunk && chunk.Touched <= coldBefore)
+            {
+                if (chunk.Epoch != Epoch)
+                {
+                    chunk = chunk.Clone(Epoch);
+                    _chunks[i] = chunk;
+                }
+
+                chunk.Freeze();
+            }
+        }
     }
 
     /// <summary>The chunk count growth would have reached for <paramref name="capacity"/> adds.</summary>

@@ -182,6 +182,34 @@ internal sealed class GuildState
         _collections[(int)kind] = map;
     }
 
+    /// <summary>True when a collection has an uncompressed chunk last changed at or before <paramref name="coldBefore"/>.</summary>
+    public bool HasCold(long coldBefore)
+    {
+        foreach (EntityMap map in _collections)
+        {
+            if (map.HasCold(coldBefore))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Compresses the cold chunks of every collection (collections a snapshot may see are cloned first); writer only, current epoch.</summary>
+    public void FreezeCold(long coldBefore)
+    {
+        for (int i = 0; i < _collections.Length; i++)
+        {
+            if (_collections[i].HasCold(coldBefore))
+            {
+                Writable((CacheEntityKind)i).FreezeCold(coldBefore);
+            }
+        }
+
+        ApproximateBytes = Measure(_propertiesLength, JoinedAt, _collections);
+    }
+
     /// <summary>The collection of <paramref name="kind"/>, cloned first when a snapshot may see it.</summary>
     private EntityMap Writable(CacheEntityKind kind)
     {

@@ -131,7 +131,7 @@ public sealed partial class ShardCache
             && JsonObjectEnumerator.TryGet(data, listName, out ReadOnlySpan<byte> list))
         {
             EntityBatch batch = ReadList(kind, list);
-            EntityMap map = batch.Count == 0 ? EntityMap.Empty : EntityMap.FromBatch(_epoch, batch);
+            EntityMap map = batch.Count == 0 ? EntityMap.Empty : EntityMap.FromBatch(_epoch, batch, compress: false);
             Writable(guild).SetCollection(kind, map);
         }
     }

@@ -165,6 +165,13 @@ public sealed partial class ShardCache
             {
                 // Not in this GUILD_CREATE (or not kept): what the lost guild had there is gone.
                 collections[i] = EntityMap.Empty;
+                continue;
+            }
+
+            if (_compressCold)
+            {
+                // A guild is cold until an event changes it: stored compressed from its GUILD_CREATE on.
+                collections[i].Freeze();
             }
         }
 
@@ -236,7 +243,7 @@ public sealed partial class ShardCache
                 return;
             }
 
-            b.Collections[(int)kind] = EntityMap.FromBatch(b.Target?.Epoch ?? b.Epoch, batch);
+            b.Collections[(int)kind] = EntityMap.FromBatch(b.Target?.Epoch ?? b.Epoch, batch, compress: false);
         }
 
         b.Loaded |= bit;

@@ -24,6 +24,9 @@ public sealed partial class ShardCache
     private readonly ArrayBufferWriter<byte> _scratch = new(4096);
     private readonly ArrayBufferWriter<byte> _props = new(4096);
     private readonly EntityBatch _batch = new();
+    private readonly bool _compressCold;
+    private readonly long _coldMilliseconds;
+    private long _nextColdSweep;
     private readonly Lock _gate = new();
     private CacheRoot _root = new([], [], [], 0, 0);
     private long _epoch;
@@ -37,6 +40,8 @@ public sealed partial class ShardCache
         ShardId = shardId;
         // Copied: the flags decide what every stored guild looks like, so they cannot change under the cache.
         _options = options.Clone();
+        _compressCold = options.CompressColdAfter > TimeSpan.Zero;
+        _coldMilliseconds = (long)options.CompressColdAfter.TotalMilliseconds;
         _keeps = new bool[GuildState.KindCount];
         for (int i = 0; i < _keeps.Length; i++)
         {
@@ -162,6 +167,10 @@ public sealed partial class ShardCache
                 JsonValue.Validate(data);
 
                 ApplyCore(ev, data);
+                if (_compressCold)
+                {
+                    SweepCold();
+                }
             }
             catch (Exception e) when (IsMalformedData(e))
             {

@@ -78,6 +78,69 @@ public class CompactStoreProperties
             return true;
         });
 
+    [Property(MaxTest = 60)]
+    public Property A_cache_compressing_cold_guilds_answers_every_snapshot_byte_for_byte_like_one_that_does_not() =>
+        Prop.ForAll(Streams(), Gen.Elements(TimeSpan.FromTicks(1), TimeSpan.FromHours(1)).ToArbitrary(), (input, coldAfter) =>
+        {
+            // Cold after a tick: every chunk is compressed again after each event (each change decompresses one first);
+            // after an hour: compressed at GUILD_CREATE, decompressed for good by its first change.
+            CacheOptions compressing = CacheOptions.All();
+            compressing.CompressColdAfter = coldAfter;
+            ShardCache plain = ReadyCache();
+            ShardCache cold = ReadyCache(compressing);
+            var plainModel = new Model();
+            var coldModel = new Model();
+            for (int i = 0; i < 300; i += 3)
+            {
+                plainModel.Members[(ulong)(1000 + i)] = MemberNode((ulong)(1000 + i), i % 50, nick: i % 7 == 0 ? "n" : null);
+                coldModel.Members[(ulong)(1000 + i)] = MemberNode((ulong)(1000 + i), i % 50, nick: i % 7 == 0 ? "n" : null);
+            }
+
+            plain.Dispatch("GUILD_CREATE", plainModel.GuildCreate(), 2);
+            cold.Dispatch("GUILD_CREATE", coldModel.GuildCreate(), 2);
+            var held = new List<(CacheSnapshot Plain, CacheSnapshot Cold)>();
+            var snapshotsAt = new HashSet<int>(input.SnapshotsAt);
+            long position = 3;
+            for (int i = 0; i < input.Ops.Length; i++)
+            {
+                if (snapshotsAt.Contains(i))
+                {
+                    held.Add((plain.Snapshot(), cold.Snapshot()));
+                }
+
+                Apply(plain, plainModel, input.Ops[i], position);
+                Apply(cold, coldModel, input.Ops[i], position);
+                position++;
+            }
+
+            held.Add((plain.Snapshot(), cold.Snapshot()));
+            foreach ((CacheSnapshot p, CacheSnapshot c) in held)
+            {
+                foreach (GuildCreateOptions options in (GuildCreateOptions[])[AllIntents(), AllIntents(50), new(250, false, true, BotId), AllIntents() with { Complete = true }])
+                {
+                    if (!WriteGuildCreateBytes(p, GuildId, options).AsSpan().SequenceEqual(WriteGuildCreateBytes(c, GuildId, options)))
+                    {
+                        return false;
+                    }
+                }
+
+                foreach (CacheEntityKind kind in Enum.GetValues<CacheEntityKind>())
+                {
+                    foreach (ulong id in p.GetIds(GuildId, kind))
+                    {
+                        if (!c.TryGetEntity(GuildId, kind, id, out ReadOnlyMemory<byte> coldJson)
+                            || !p.TryGetEntity(GuildId, kind, id, out ReadOnlyMemory<byte> plainJson)
+                            || !coldJson.Span.SequenceEqual(plainJson.Span))
+                        {
+                            return false;
+                        }
+                    }
+                }
+            }
+
+            return cold.MalformedEvents == 0;
+        });
+
     private static void Apply(ShardCache cache, Model model, Op op, long position)
     {
         ulong user = (ulong)(1000 + op.Target);
