@@ -14,6 +14,7 @@ namespace GatewayProxy.Perf.EndToEnd;
 /// they hold the GUILD_CREATE burst for <c>session_ttl_seconds</c>, for resumes) are shown apart, and taken out of RSS
 /// in the last ratio. With <c>GP_CACHE_GCDUMP</c> set to a folder, <c>dotnet-gcdump</c> (on PATH) then dumps the
 /// child's heap there, which forces a full blocking GC, and heap and RSS are read again: the "after full GC" columns.
+/// With <c>GP_CACHE_COMPRESS_COLD</c> set to N, the proxy runs with <c>cache.compress_cold_after_seconds</c> N.
 /// </summary>
 internal static class CacheMemory
 {
@@ -84,7 +85,12 @@ internal static class CacheMemory
         var fillLimit = TimeSpan.FromSeconds(120 + (guilds * 0.005));
         var deadline = DateTime.UtcNow + fillLimit;
         var clock = Stopwatch.StartNew();
-        await using var proxy = await ProxyTarget.StartAsync(simulator.ApiBaseUrl, RunSettings.Token, RunSettings.Intents, TransportCompression.None, cache: true, fillLimit).ConfigureAwait(false);
+        // GP_CACHE_COMPRESS_COLD=N: the proxy's cache.compress_cold_after_seconds (every flag stays on: omitted flags are true).
+        var compress = Environment.GetEnvironmentVariable("GP_CACHE_COMPRESS_COLD") is { Length: > 0 } seconds
+            ? $"\"cache\": {{ \"compress_cold_after_seconds\": {int.Parse(seconds, CultureInfo.InvariantCulture)} }},"
+            : "";
+        await using var proxy = await ProxyTarget.StartAsync(simulator.ApiBaseUrl, RunSettings.Token, RunSettings.Intents, TransportCompression.None, cache: true, fillLimit,
+            extraConfig: compress).ConfigureAwait(false);
         while (await proxy.SumMetricAsync("gateway_cache_guilds{").ConfigureAwait(false) < guilds)
         {
             if (DateTime.UtcNow > deadline)

@@ -19,19 +19,29 @@ public class GuildCreateIngestBenchmarks
     private byte[] _payload = null!;
     private Envelope _envelope;
     private long _position;
+    private CacheSnapshot _snapshot = null!;
+    private readonly System.Buffers.ArrayBufferWriter<byte> _output = new(1 << 20);
 
     /// <summary>Members in the guild: 10 (the e2e Simulator's small guilds are about this shape) or 1,000.</summary>
     [Params(10, 1000)]
     public int Members { get; set; }
 
+    /// <summary>Cold-guild compression on (guilds stored LZ4-compressed from GUILD_CREATE on) or off.</summary>
+    [Params(false, true)]
+    public bool Compress { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _cache = new ShardCache(0, CacheOptions.All());
+        CacheOptions options = CacheOptions.All();
+        options.CompressColdAfter = Compress ? TimeSpan.FromMinutes(1) : TimeSpan.Zero;
+        _cache = new ShardCache(0, options);
         _cache.ApplyReady(System.Text.Encoding.UTF8.GetBytes(CacheBenchmarkData.Ready(GuildId)), 1);
         _payload = CacheBenchmarkData.Envelope("GUILD_CREATE", 2, CacheBenchmarkData.Guild(GuildId, Members));
         EnvelopeScanner.TryScan(_payload, out _envelope, out _);
         _position = 2;
+        _cache.Apply(_payload, _envelope, _position);
+        _snapshot = _cache.Snapshot();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// GUILD_CREATE d: {_envelope.DataLength} B ({Members} members)"));
     }
 
@@ -52,4 +62,13 @@ public class GuildCreateIngestBenchmarks
     /// <summary>The cache applies the GUILD_CREATE (builds the guild and puts it in).</summary>
     [Benchmark]
     public CacheApplyResult ApplyGuildCreate() => _cache.Apply(_payload, _envelope, ++_position);
+
+    /// <summary>A client's GUILD_CREATE of that guild (every intent, large_threshold 250), as a READY burst writes it per guild.</summary>
+    [Benchmark]
+    public int WriteGuildCreate()
+    {
+        _output.ResetWrittenCount();
+        _snapshot.TryWriteGuildCreate(GuildId, _output, new GuildCreateOptions(250, GuildPresencesIntent: true, GuildMembersIntent: true, CacheBenchmarkData.BotId));
+        return _output.WrittenCount;
+    }
 }

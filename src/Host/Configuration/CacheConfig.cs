@@ -22,6 +22,8 @@ namespace GatewayProxy.Host.Configuration;
 /// <param name="Stickers">Guild stickers.</param>
 /// <param name="Users">The user objects inside members.</param>
 /// <param name="VoiceStates">Voice states.</param>
+/// <param name="CompressColdAfterSeconds">Cold-guild compression: 0 = off; else guilds are kept LZ4-compressed, and a part an event
+/// changed is compressed again once untouched for this many seconds.</param>
 public sealed record CacheConfig(
     [property: JsonPropertyName("channels")] bool Channels = true,
     [property: JsonPropertyName("presences")] bool Presences = true,
@@ -34,4 +36,12 @@ public sealed record CacheConfig(
     [property: JsonPropertyName("stage_instances")] bool StageInstances = true,
     [property: JsonPropertyName("stickers")] bool Stickers = true,
     [property: JsonPropertyName("users")] bool Users = true,
-    [property: JsonPropertyName("voice_states")] bool VoiceStates = true);
+    [property: JsonPropertyName("voice_states")] bool VoiceStates = true,
+    [property: JsonPropertyName("compress_cold_after_seconds")] int CompressColdAfterSeconds = CacheConfig.DefaultCompressColdAfterSeconds)
+{
+    /// <summary>Default <c>compress_cold_after_seconds</c>.</summary>
+    public const int DefaultCompressColdAfterSeconds = 0;
+
+    /// <summary>Largest accepted <c>compress_cold_after_seconds</c> (a day).</summary>
+    public const int MaxCompressColdAfterSeconds = 86_400;
+}

@@ -22,7 +22,7 @@ internal static class ConfigKeys
     public static readonly string[] Cache =
     [
         "channels", "presences", "emojis", "current_member", "members", "roles", "scheduled_events",
-        "soundboard_sounds", "stage_instances", "stickers", "users", "voice_states",
+        "soundboard_sounds", "stage_instances", "stickers", "users", "voice_states", "compress_cold_after_seconds",
     ];
 
     /// <summary>Keys of <c>upstream</c>.</summary>

@@ -180,7 +180,14 @@ internal sealed partial class ConfigValidator
         var inner = Fields(cache, "cache", ConfigKeys.Cache);
         foreach (var key in ConfigKeys.Cache)
         {
-            ReadBool(inner, "cache", key);
+            if (key == "compress_cold_after_seconds")
+            {
+                ReadInteger(inner, "cache", key, 0, CacheConfig.MaxCompressColdAfterSeconds, nullable: false);
+            }
+            else
+            {
+                ReadBool(inner, "cache", key);
+            }
         }
     }
 

@@ -93,5 +93,6 @@ internal static class OptionsMapping
         CurrentMember = cache.CurrentMember,
         ScheduledEvents = cache.ScheduledEvents,
         SoundboardSounds = cache.SoundboardSounds,
+        CompressColdAfter = TimeSpan.FromSeconds(cache.CompressColdAfterSeconds),
     };
 }
