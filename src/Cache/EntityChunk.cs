@@ -240,26 +240,6 @@ internal sealed class EntityChunk
         return slot.Length;
     }
 
-    /// <summary>Gives back spare room: the data array cut to its live bytes (bulk loads size exactly, so this is rare).</summary>
-    public void TrimExcess()
-    {
-        if (IsCompressed)
-        {
-            return;
-        }
-
-        if (_dead > 0 || _used < _data.Length)
-        {
-            Compact(_used - _dead);
-        }
-
-        if (_ids.Length > Count)
-        {
-            Array.Resize(ref _ids, Count);
-            Array.Resize(ref _slots, Count);
-        }
-    }
-
     /// <summary>Room for <paramref name="length"/> bytes at the end of the data: compacting in place when that frees enough, else a bigger array.</summary>
     private int Reserve(int length)
     {

@@ -128,18 +128,6 @@ internal sealed partial class EntityMap
         return -(EntryOverhead + length);
     }
 
-    /// <summary>Gives back the slack a bulk load left in this epoch's chunks (guild memory; GUILD_CREATE is not a hot path).</summary>
-    public void TrimExcess()
-    {
-        foreach (EntityChunk? chunk in _chunks)
-        {
-            if (chunk is not null && chunk.Epoch == Epoch)
-            {
-                chunk.TrimExcess();
-            }
-        }
-    }
-
     /// <summary>Walks every entity without allocating.</summary>
     public Enumerator GetEnumerator() => new(_chunks);
 
