@@ -98,6 +98,15 @@ public sealed class PayloadRing<TMeta> : SequencedRing, IDisposable
     /// <summary>Trims now what retention allows (the process-wide timer does this every tick).</summary>
     public void Trim() => _log.Trim();
 
+    /// <summary>Pins a session that started after <paramref name="position"/>: the age rule of retention keeps events
+    /// only after the oldest pin (see <see cref="RetentionPin"/>). Dispose it when the session ends.</summary>
+    public RetentionPin Pin(long position)
+    {
+        var pin = new RetentionPin(Sequencer, position);
+        Sequencer.AddPin(pin);
+        return pin;
+    }
+
     /// <summary>Gives every block back to the pool and leaves the budget; call after the producer stopped. Every
     /// published event reads as overrun from then on.</summary>
     public void Dispose()

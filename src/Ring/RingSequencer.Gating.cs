@@ -8,6 +8,7 @@ internal sealed partial class RingSequencer
     private readonly Lock _gatingLock = new();
     private GatingReader[] _gating = [];
     private RingReader[] _readers = [];
+    private RetentionPin[] _pins = [];
     private int _gatingVersion;
 
     /// <summary>Guards the reader sets and, for a payload ring, the floor and its blocks: a trim computes the floor from
@@ -125,6 +126,44 @@ internal sealed partial class RingSequencer
         long min = MinimumGatingPosition();
         RingReader[] readers = _readers;
         for (int i = 0; i < readers.Length; i++) min = Math.Min(min, readers[i].Position);
+        return min;
+    }
+
+    /// <summary>Registers a session's start position (see <see cref="RetentionPin"/>).</summary>
+    public void AddPin(RetentionPin pin)
+    {
+        lock (_gatingLock)
+        {
+            RetentionPin[] old = _pins;
+            var updated = new RetentionPin[old.Length + 1];
+            old.CopyTo(updated, 0);
+            updated[^1] = pin;
+            _pins = updated;
+        }
+    }
+
+    /// <summary>Unregisters a session's start position.</summary>
+    public void RemovePin(RetentionPin pin)
+    {
+        lock (_gatingLock)
+        {
+            RetentionPin[] old = _pins;
+            int index = Array.IndexOf(old, pin);
+            if (index < 0) return;
+            var updated = new RetentionPin[old.Length - 1];
+            Array.Copy(old, 0, updated, 0, index);
+            Array.Copy(old, index + 1, updated, index, old.Length - index - 1);
+            _pins = updated;
+        }
+    }
+
+    /// <summary>The lowest pinned position, or <see cref="long.MaxValue"/> when no session is pinned. Caller holds
+    /// <see cref="MembersLock"/>, so no pin joins or leaves while a trim uses the result.</summary>
+    internal long MinimumPinPositionLocked()
+    {
+        RetentionPin[] pins = _pins;
+        long min = long.MaxValue;
+        for (int i = 0; i < pins.Length; i++) min = Math.Min(min, pins[i].Position);
         return min;
     }
 

@@ -22,6 +22,7 @@ internal sealed class RelayCursor
     public const long NoResume = long.MinValue;
 
     private SnapshotHold? _hold;
+    private RetentionPin? _origin;
     private long _resumeTarget = NoResume;
 
     /// <summary>A cursor over <paramref name="feed"/>'s ring, not yet positioned.</summary>
@@ -74,6 +75,9 @@ internal sealed class RelayCursor
         Reader?.Dispose();
         Reader = reader;
         Map.Reset(seq, position);
+        // No RESUME of this session can reach back to the snapshot or before it: the ring need not keep those for it.
+        _origin?.Dispose();
+        _origin = Ring.Pin(position);
     }
 
     /// <summary>Positions a resumed session: the client saw up to <paramref name="seq"/>, and
@@ -115,6 +119,10 @@ internal sealed class RelayCursor
     /// <summary>True when the ring no longer holds the next event the client needs (or no reader was ever set up).</summary>
     public bool CannotContinue => Reader is not null && Reader.IsOverrun(Reader.Position + 1);
 
-    /// <summary>Disposes the reader (the session ended).</summary>
-    public void DisposeReader() => Reader?.Dispose();
+    /// <summary>Disposes the reader and the session's retention pin (the session ended).</summary>
+    public void DisposeReader()
+    {
+        Reader?.Dispose();
+        _origin?.Dispose();
+    }
 }

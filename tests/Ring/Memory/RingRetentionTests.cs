@@ -6,7 +6,8 @@ using Xunit;
 namespace GatewayProxy.Tests.Ring.Memory;
 
 /// <summary>Retention (docs/architecture.md, "Ring memory"): an event stays while it is among the ring's last Size and
-/// either a live reader has not passed it or it is younger than the retention age; then its blocks go back to the pool.</summary>
+/// either a live reader has not passed it or it is younger than the retention age and after the oldest session's start;
+/// then its blocks go back to the pool.</summary>
 public sealed class RingRetentionTests
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
@@ -35,6 +36,7 @@ public sealed class RingRetentionTests
     {
         var kit = new PayloadRingKit(TimeSpan.FromSeconds(120));
         using PayloadRing<TestMeta> ring = kit.NewRing();
+        using RetentionPin session = ring.Pin(-1); // a detached session that started before all of them
         for (int i = 0; i < 100; i++) PayloadRingKit.Publish(ring, 1_000); // t = 0: two blocks
         kit.Tick(TimeSpan.FromSeconds(60));
         for (int i = 0; i < 100; i++) PayloadRingKit.Publish(ring, 1_000); // t = 60
@@ -56,6 +58,39 @@ public sealed class RingRetentionTests
         Assert.Equal(1, ring.BlockCount); // the writer's current block
         Assert.Equal(PayloadRingKit.Block, ring.HeldBytes);
         Assert.Equal(PayloadRingKit.Block, kit.Memory.HeldBytes);
+    }
+
+    [Fact]
+    public void The_age_rule_keeps_only_what_follows_the_oldest_session_start()
+    {
+        var kit = new PayloadRingKit(TimeSpan.FromSeconds(120));
+        using PayloadRing<TestMeta> ring = kit.NewRing();
+        using GatingReader cache = ring.AddGatingReader(-1);
+        for (int i = 0; i < 100; i++) PayloadRingKit.Publish(ring, 1_000); // a start-up burst, before any client
+        kit.Tick(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, ring.OldestRetained); // the cache has not applied it yet
+
+        cache.Advance(99);
+        kit.Tick(TimeSpan.FromSeconds(1));
+        Assert.Equal(100, ring.OldestRetained); // no session can resume into it: freed well inside the age
+
+        RetentionPin first = ring.Pin(99); // a session whose snapshot was taken after the burst
+        for (int i = 0; i < 50; i++) PayloadRingKit.Publish(ring, 1_000);
+        RetentionPin second = ring.Pin(149);
+        for (int i = 0; i < 50; i++) PayloadRingKit.Publish(ring, 1_000);
+        cache.Advance(199);
+        kit.Tick(TimeSpan.FromSeconds(1));
+        Assert.Equal(100, ring.OldestRetained); // after the first session's start, kept for the age
+        Assert.True(PayloadRingKit.ReadsBack(ring, 100, 1_000));
+
+        first.Dispose(); // that session ended: the second one's start bounds the age rule now
+        kit.Tick(TimeSpan.FromSeconds(1));
+        Assert.Equal(150, ring.OldestRetained);
+        Assert.True(PayloadRingKit.ReadsBack(ring, 150, 1_000));
+
+        kit.Tick(TimeSpan.FromSeconds(120)); // and the age still applies after it
+        Assert.Equal(200, ring.OldestRetained);
+        second.Dispose();
     }
 
     [Fact]
