@@ -47,6 +47,11 @@ public sealed class IngressOptions
     /// (the client session TTL, <c>session_ttl_seconds</c>).</summary>
     public TimeSpan RingRetention { get; set; } = Ring.Memory.RingMemory.DefaultRetainFor;
 
+    /// <summary>Whether <see cref="RingRetention"/> keeps only events some client session may still RESUME into (those
+    /// after the oldest session's start), so a shard's start-up burst is freed once applied. Off only where something
+    /// reads rings whole (tests).</summary>
+    public bool RingRetentionFollowsSessions { get; set; } = true;
+
     /// <summary>The clock ring retention goes by (a fake one in tests).</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 

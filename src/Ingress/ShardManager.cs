@@ -96,7 +96,10 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
         Dictionary<int, SavedShard>? restored = options.StateFile is { } stateFile ? LoadState(stateFile, options.StateMaxAge, total, start, end, logger) : null;
         var shards = new Shard[end - start];
         // One budget, one trim timer and one segment pool for every ring of the process (docs/architecture.md, "Ring memory").
-        var ringMemory = new RingMemory(options.RingMemoryLimit, options.RingRetention, options.Time);
+        var ringMemory = new RingMemory(options.RingMemoryLimit, options.RingRetention, options.Time)
+        {
+            AgeFollowsSessions = options.RingRetentionFollowsSessions,
+        };
         for (int id = start; id < end; id++)
         {
             ShardResumeState? resume = options.ResumeStates is not null && options.ResumeStates.TryGetValue(id, out ShardResumeState? saved) ? saved : null;

@@ -6,8 +6,9 @@ namespace GatewayProxy.Ring.Memory;
 internal sealed partial class PayloadLog
 {
     /// <summary>Trims what no one can still need: events older than the ring's last <c>Size</c>, and events every
-    /// live reader has passed that are also older than <see cref="RingMemory.RetainFor"/> or published at or before
-    /// the oldest session start (<see cref="RetentionPin"/>): no session can resume into those.</summary>
+    /// live reader has passed that are also older than <see cref="RingMemory.RetainFor"/> or (with
+    /// <see cref="RingMemory.AgeFollowsSessions"/>) published at or before the oldest session start
+    /// (<see cref="RetentionPin"/>): no session can resume into those.</summary>
     public void Trim()
     {
         long now = Memory.Now;
@@ -20,8 +21,11 @@ internal sealed partial class PayloadLog
             long readers = _sequencer.MinimumReaderPositionLocked();
             long unread = readers >= cursor ? cursor + 1 : readers + 1;
             long young = FirstPublishedSince(now - Memory.MaxAgeTimestamp, Math.Max(floor, counted), cursor);
-            long pinned = _sequencer.MinimumPinPositionLocked();
-            young = Math.Max(young, pinned >= cursor ? cursor + 1 : pinned + 1);
+            if (Memory.AgeFollowsSessions)
+            {
+                long pinned = _sequencer.MinimumPinPositionLocked();
+                young = Math.Max(young, pinned >= cursor ? cursor + 1 : pinned + 1);
+            }
             long target = Math.Max(counted, Math.Min(unread, young));
             _sequencer.RaiseFloor(target);
             ReleaseBelowFloorLocked();

@@ -67,6 +67,11 @@ public sealed class RingMemory : IDisposable
     /// <summary>How long an event every live reader has passed is kept.</summary>
     public TimeSpan RetainFor { get; }
 
+    /// <summary>True: the age rule keeps only events after the oldest session start pinned on a ring
+    /// (<see cref="RetentionPin"/>), so without a session nothing is kept by age. False: every event is kept for
+    /// <see cref="RetainFor"/>, sessions or not (a ring whose users never pin, such as a test reading it whole).</summary>
+    public bool AgeFollowsSessions { get; init; }
+
     /// <summary>The pool the byte logs are built from.</summary>
     public SegmentPool Pool { get; }
 

@@ -63,6 +63,8 @@ internal sealed partial class FaultScene : IAsyncDisposable
                 o.ReidentifyDelay = (TimeSpan.Zero, TimeSpan.FromMilliseconds(50));
                 o.MaxReconnectDelay = TimeSpan.FromMilliseconds(250);
                 o.RestRetryDelay = TimeSpan.FromMilliseconds(20);
+                // The end-of-scene check reads every ring whole, from the first event.
+                o.RingRetentionFollowsSessions = false;
             },
             // Clients here do not heartbeat; a slow box must not turn that into a 4009.
             tuneEgress: o => o.HeartbeatGrace = TimeSpan.FromMinutes(10));

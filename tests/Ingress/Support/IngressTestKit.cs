@@ -74,6 +74,8 @@ internal sealed class IngressTestKit : IAsyncDisposable
         try
         {
             IngressOptions options = configure?.Invoke(simulator) ?? OptionsFor(simulator);
+            // The kit's checks read rings whole, from the first event: keep them, sessions or not.
+            options.RingRetentionFollowsSessions = false;
             ShardManager manager = await ShardManager.StartAsync(options, NullLogger.Instance, CancellationToken.None);
             return new IngressTestKit(simulator, manager, options.Metrics!);
         }

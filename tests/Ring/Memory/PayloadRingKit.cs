@@ -16,10 +16,10 @@ internal sealed class PayloadRingKit
 {
     public const int Block = SegmentPool.DefaultBlockSize;
 
-    public PayloadRingKit(TimeSpan retainFor, long limitBytes = RingMemory.Unlimited, int poolRetained = 64)
+    public PayloadRingKit(TimeSpan retainFor, long limitBytes = RingMemory.Unlimited, int poolRetained = 64, bool ageFollowsSessions = false)
     {
         Pool = new SegmentPool(Block, poolRetained);
-        Memory = new RingMemory(limitBytes, retainFor, Time, Pool, Timeout.InfiniteTimeSpan);
+        Memory = new RingMemory(limitBytes, retainFor, Time, Pool, Timeout.InfiniteTimeSpan) { AgeFollowsSessions = ageFollowsSessions };
     }
 
     public ManualTimeProvider Time { get; } = new();

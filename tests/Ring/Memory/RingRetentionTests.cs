@@ -36,7 +36,6 @@ public sealed class RingRetentionTests
     {
         var kit = new PayloadRingKit(TimeSpan.FromSeconds(120));
         using PayloadRing<TestMeta> ring = kit.NewRing();
-        using RetentionPin session = ring.Pin(-1); // a detached session that started before all of them
         for (int i = 0; i < 100; i++) PayloadRingKit.Publish(ring, 1_000); // t = 0: two blocks
         kit.Tick(TimeSpan.FromSeconds(60));
         for (int i = 0; i < 100; i++) PayloadRingKit.Publish(ring, 1_000); // t = 60
@@ -63,7 +62,7 @@ public sealed class RingRetentionTests
     [Fact]
     public void The_age_rule_keeps_only_what_follows_the_oldest_session_start()
     {
-        var kit = new PayloadRingKit(TimeSpan.FromSeconds(120));
+        var kit = new PayloadRingKit(TimeSpan.FromSeconds(120), ageFollowsSessions: true);
         using PayloadRing<TestMeta> ring = kit.NewRing();
         using GatingReader cache = ring.AddGatingReader(-1);
         for (int i = 0; i < 100; i++) PayloadRingKit.Publish(ring, 1_000); // a start-up burst, before any client
