@@ -24,14 +24,20 @@ internal sealed partial class ChildProcess
     /// <summary>Open file descriptors now (entries of /proc/PID/fd: sockets, pipes, files).</summary>
     public int OpenFileDescriptors() => Directory.GetFiles($"/proc/{Id}/fd").Length;
 
-    private long StatusBytes(string field)
+    /// <summary>Threads of the child now (Threads: in /proc/PID/status).</summary>
+    public int ThreadCount() => (int)StatusValue("Threads:");
+
+    private long StatusBytes(string field) => StatusValue(field) * 1024;
+
+    /// <summary>The first number after <paramref name="field"/> in /proc/PID/status (kB for memory fields), 0 when absent.</summary>
+    private long StatusValue(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{Id}/status"))
         {
             if (line.StartsWith(field, StringComparison.Ordinal))
             {
-                var kb = line[field.Length..].Trim().Split(' ')[0];
-                return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+                var value = line[field.Length..].Trim().Split(' ')[0];
+                return long.Parse(value, CultureInfo.InvariantCulture);
             }
         }
 

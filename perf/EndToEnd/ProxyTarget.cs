@@ -81,6 +81,9 @@ internal sealed class ProxyTarget : IRelayTarget
             (long)Metric(text, "gateway_gc_collections{generation=\"2\"} "), _child.PeakWorkingSet());
     }
 
+    /// <summary>The proxy's /metrics text now.</summary>
+    public Task<string> MetricsTextAsync() => _http.GetStringAsync(MetricsUrl);
+
     /// <summary>Sum over label sets of the metric lines starting with <paramref name="prefix"/> (e.g. <c>gateway_cache_guilds{</c>).</summary>
     public async Task<double> SumMetricAsync(string prefix)
     {

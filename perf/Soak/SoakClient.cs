@@ -1,15 +1,29 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using GatewayProxy.Protocol.Compression;
 using GatewayProxy.Protocol.Gateway;
 
 namespace GatewayProxy.Perf.Soak;
 
-/// <summary>A small gateway client for the soak (plain JSON, no transport compression): HELLO, IDENTIFY, RESUME, heartbeats.</summary>
+/// <summary>A small gateway client for the soak: HELLO, IDENTIFY, RESUME, heartbeats, with or without transport compression
+/// (zlib-stream, zstd-stream), counting the bytes it received on the wire and as JSON.</summary>
 internal sealed class SoakClient : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket = new();
+    private readonly IMessageDecoder? _decoder;
+    private readonly ArrayBufferWriter<byte> _json = new(64 * 1024);
     private byte[] _buffer = new byte[64 * 1024];
+
+    private SoakClient(TransportCompression compression)
+    {
+        Compression = compression;
+        _decoder = MessageCodecs.CreateDecoder(compression);
+    }
+
+    /// <summary>The transport compression asked for in the URL.</summary>
+    public TransportCompression Compression { get; }
 
     /// <summary>Session id from READY (or the one resumed).</summary>
     public string? SessionId { get; private set; }
@@ -23,16 +37,23 @@ internal sealed class SoakClient : IAsyncDisposable
     /// <summary>Dispatches received.</summary>
     public long Dispatches { get; private set; }
 
+    /// <summary>Bytes of WebSocket message payloads received (compressed when the transport is).</summary>
+    public long WireBytes { get; private set; }
+
+    /// <summary>Bytes of JSON payloads received (after decompression).</summary>
+    public long JsonBytes { get; private set; }
+
     /// <summary>Close status the proxy sent, once closed.</summary>
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
-    /// <summary>Opens the WebSocket and reads HELLO.</summary>
-    public static async Task<SoakClient> ConnectAsync(Uri url, CancellationToken ct)
+    /// <summary>Opens the WebSocket (<paramref name="url"/> carries v and encoding; compress is added) and reads HELLO.</summary>
+    public static async Task<SoakClient> ConnectAsync(Uri url, TransportCompression compression, CancellationToken ct)
     {
-        var client = new SoakClient();
+        var client = new SoakClient(compression);
         try
         {
-            await client._socket.ConnectAsync(url, ct);
+            Uri target = compression == TransportCompression.None ? url : new Uri(url + "&compress=" + TransportCompressions.ToQueryValue(compression));
+            await client._socket.ConnectAsync(target, ct);
             ReadOnlyMemory<byte> hello = await client.ReceiveAsync(ct) ?? throw new InvalidOperationException("closed before HELLO");
             using JsonDocument doc = JsonDocument.Parse(hello);
             client.HeartbeatMs = doc.RootElement.GetProperty("d").GetProperty("heartbeat_interval").GetInt32();
@@ -83,7 +104,7 @@ internal sealed class SoakClient : IAsyncDisposable
     /// <summary>Sends a heartbeat with the last sequence.</summary>
     public Task HeartbeatAsync(CancellationToken ct) => SendAsync($$"""{"op":1,"d":{{LastSeq}}}""", ct);
 
-    /// <summary>Reads one message (null when the proxy closed), tracking the sequence and READY's session id.</summary>
+    /// <summary>Reads one payload (null when the proxy closed), tracking the sequence and READY's session id.</summary>
     public async Task<ReadOnlyMemory<byte>?> ReceiveAsync(CancellationToken ct)
     {
         int length = 0;
@@ -107,7 +128,21 @@ internal sealed class SoakClient : IAsyncDisposable
             }
         }
 
+        WireBytes += length;
         ReadOnlyMemory<byte> message = _buffer.AsMemory(0, length);
+        if (_decoder is not null)
+        {
+            _json.ResetWrittenCount();
+            DecodeStatus status = _decoder.Decode(message.Span, _json);
+            if (status == DecodeStatus.Invalid)
+            {
+                throw new InvalidDataException($"{TransportCompressions.ToName(Compression)}: {_decoder.Error}");
+            }
+
+            message = _json.WrittenMemory;
+        }
+
+        JsonBytes += message.Length;
         if (EnvelopeScanner.TryScan(message.Span, out Envelope envelope, out _) && envelope.Op == 0)
         {
             Dispatches++;
@@ -141,6 +176,7 @@ internal sealed class SoakClient : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         _socket.Dispose();
+        _decoder?.Dispose();
         return ValueTask.CompletedTask;
     }
 }

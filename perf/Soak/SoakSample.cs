@@ -1,71 +1,91 @@
-using System.Diagnostics;
 using System.Globalization;
-using GatewayProxy.Host;
-using GatewayProxy.Ingress;
-using GatewayProxy.Cache;
+using GatewayProxy.Perf.EndToEnd;
 
 namespace GatewayProxy.Perf.Soak;
 
-/// <summary>One row of the soak's memory curve (process-wide: proxy, simulator and soak clients share the process).</summary>
+/// <summary>One row of the soak's curve: the proxy child process read from /proc and /metrics, the churn clients' counters.</summary>
 /// <remarks>
-/// GcHeapBytes is the live heap after a full blocking collection forced by the sample itself: the heap size seen at
-/// the last ordinary GC rises and falls with garbage awaiting a gen2 and says nothing about leaks. Gen2Collections
-/// leaves out those forced collections.
+/// Nothing here forces a collection: HeapBytes is the GC heap as the proxy's last collection left it
+/// (<c>gateway_memory_heap_bytes</c>, the figure the memory guard compares with its limit), so the curve is the one an
+/// operator's dashboard shows. The soak forces a full GC only at the end of the baseline and at the very end.
 /// </remarks>
 internal readonly record struct SoakSample(
     double Seconds,
-    long WorkingSetBytes,
-    long GcHeapBytes,
-    long TotalAllocatedBytes,
-    int Gen2Collections,
-    int Connections,
-    int Sessions,
-    long CacheEntities,
-    long CacheBytes,
-    long SteadyEvents,
-    long ChurnActions)
+    string Phase,
+    long RssBytes,
+    long HeapBytes,
+    long AllocatedBytes,
+    long Gen2Collections,
+    int FileDescriptors,
+    int Threads,
+    long OpenConnections,
+    long Sessions,
+    long RingBytes,
+    long ShardEvents,
+    long EgressBytes,
+    long ChurnConnections,
+    long ChurnJsonBytes,
+    double LoadAverage)
 {
     /// <summary>The CSV header matching <see cref="ToCsv"/>.</summary>
-    public const string CsvHeader = "seconds,working_set_mib,live_heap_mib,total_allocated_mib,gen2_collections,connections,sessions,cache_entities,cache_mib,steady_events,churn_actions";
+    public const string CsvHeader = "seconds,phase,rss_mib,heap_mib,allocated_mib,gen2_collections,fds,threads,open_connections,sessions,ring_mib,shard_events,egress_mib,churn_connections,churn_json_mib,load1";
 
-    /// <summary>Reads the process and the proxy now (forcing one full GC; <paramref name="forcedSoFar"/> = samples taken before).</summary>
-    public static SoakSample Take(Stopwatch clock, ProxyHost proxy, SoakWorkload workload, int forcedSoFar)
+    /// <summary>Reads the proxy child and the workload now.</summary>
+    public static async Task<SoakSample> TakeAsync(double seconds, string phase, ProxyTarget proxy, SoakWorkload workload)
     {
-        long entities = 0;
-        long cacheBytes = 0;
-        foreach (Shard shard in proxy.Shards.Shards)
-        {
-            CacheStats stats = shard.Cache.GetStats();
-            entities += stats.Members + stats.Channels + stats.Roles;
-            cacheBytes += stats.ApproximateBytes;
-        }
-
-        // Exactly one forced gen2 per sample (GetTotalMemory(true) may run several), so gen2 counts stay exact.
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        long live = GC.GetTotalMemory(forceFullCollection: false);
-        using Process self = Process.GetCurrentProcess();
+        MetricsText metrics = await MetricsText.ReadAsync(proxy).ConfigureAwait(false);
         return new SoakSample(
-            clock.Elapsed.TotalSeconds,
-            self.WorkingSet64,
-            live,
-            GC.GetTotalAllocatedBytes(),
-            GC.CollectionCount(2) - forcedSoFar - 1,
-            proxy.Server.ConnectedClients,
-            proxy.Server.SessionCount,
-            entities,
-            cacheBytes,
-            workload.SteadyEvents,
-            workload.Actions);
+            seconds,
+            phase,
+            proxy.Child.ResidentBytes(),
+            (long)metrics.Sum("gateway_memory_heap_bytes"),
+            (long)metrics.Sum("gateway_process_allocated_bytes"),
+            (long)metrics.Sum("gateway_gc_collections{generation=\"2\"}"),
+            proxy.Child.OpenFileDescriptors(),
+            proxy.Child.ThreadCount(),
+            (long)metrics.Sum("gateway_open_connections"),
+            (long)metrics.Sum("gateway_sessions"),
+            (long)metrics.Sum("gateway_ring_memory_bytes"),
+            (long)metrics.Sum("gateway_shard_events{"),
+            (long)metrics.Sum("gateway_egress_bytes_total{"),
+            workload.Connections,
+            workload.JsonBytes,
+            LoadAverage1());
     }
+
+    /// <summary>The one-minute load average of the machine (/proc/loadavg).</summary>
+    public static double LoadAverage1() =>
+        double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
 
     /// <summary>One CSV line.</summary>
     public string ToCsv() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Seconds:F0},{Mib(WorkingSetBytes):F1},{Mib(GcHeapBytes):F1},{Mib(TotalAllocatedBytes):F0},{Gen2Collections},{Connections},{Sessions},{CacheEntities},{Mib(CacheBytes):F1},{SteadyEvents},{ChurnActions}");
+        $"{Seconds:F0},{Phase},{Mib(RssBytes):F1},{Mib(HeapBytes):F1},{Mib(AllocatedBytes):F0},{Gen2Collections},{FileDescriptors},{Threads},{OpenConnections},{Sessions},{Mib(RingBytes):F1},{ShardEvents},{Mib(EgressBytes):F1},{ChurnConnections},{Mib(ChurnJsonBytes):F1},{LoadAverage:F2}");
 
     /// <summary>One markdown table row.</summary>
     public string ToMarkdown() => "| " + ToCsv().Replace(",", " | ", StringComparison.Ordinal) + " |";
 
     /// <summary>Bytes in MiB.</summary>
     public static double Mib(long bytes) => bytes / (1024.0 * 1024.0);
+
+    /// <summary>One scrape of the proxy's /metrics.</summary>
+    private sealed class MetricsText(string text)
+    {
+        public static async Task<MetricsText> ReadAsync(ProxyTarget proxy) => new(await proxy.MetricsTextAsync().ConfigureAwait(false));
+
+        /// <summary>Sum of the values of the lines starting with <paramref name="prefix"/> (a name alone matches only unlabelled lines).</summary>
+        public double Sum(string prefix)
+        {
+            double sum = 0;
+            bool labelled = prefix.EndsWith('{') || prefix.Contains('{', StringComparison.Ordinal);
+            foreach (ReadOnlySpan<char> line in text.AsSpan().EnumerateLines())
+            {
+                if (!line.StartsWith(prefix, StringComparison.Ordinal)) continue;
+                if (!labelled && line.Length > prefix.Length && line[prefix.Length] != ' ') continue;
+                sum += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            }
+
+            return sum;
+        }
+    }
 }

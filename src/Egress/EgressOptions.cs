@@ -96,6 +96,25 @@ public sealed class EgressOptions
     /// <summary>How often the certificate files are checked for changes besides the file watcher's events.</summary>
     public TimeSpan TlsPollInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The memory limit the GC heap is held under, in bytes (<c>memory_limit_mb</c>); 0 uses the GC's own limit (the heap
+    /// hard limit when one is set, else the machine's memory). See docs/operations.md, "Memory limit".</summary>
+    public long MemoryLimit { get; set; }
+
+    /// <summary>Fraction of <see cref="MemoryLimit"/> from which new clients are refused with HTTP 503.</summary>
+    public double MemoryRefuseAt { get; set; } = 0.80;
+
+    /// <summary>Fraction of <see cref="MemoryLimit"/> (after a full collection) from which the largest client backlogs are cut with 4000.</summary>
+    public double MemoryShedAt { get; set; } = 0.90;
+
+    /// <summary>Fraction of <see cref="MemoryLimit"/> below which refused clients are accepted again.</summary>
+    public double MemoryResumeAt { get; set; } = 0.70;
+
+    /// <summary>How often the GC heap is compared with the limit.</summary>
+    public TimeSpan MemoryCheckInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Where the memory guard reads the heap (tests replace it; null: the GC).</summary>
+    internal Server.IHeapProbe? HeapProbe { get; set; }
+
     /// <summary>True when the client port speaks TLS.</summary>
     public bool Tls => TlsCertificateFile is not null;
 
@@ -123,6 +142,13 @@ public sealed class EgressOptions
         if (HandshakeTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(HandshakeTimeout), HandshakeTimeout, "must be positive");
         if ((TlsCertificateFile is null) != (TlsKeyFile is null)) throw new ArgumentException("TlsCertificateFile and TlsKeyFile are set together.", nameof(TlsKeyFile));
         if (TlsPollInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TlsPollInterval), TlsPollInterval, "must be positive");
+        ArgumentOutOfRangeException.ThrowIfNegative(MemoryLimit);
+        if (!(MemoryResumeAt > 0 && MemoryResumeAt < MemoryRefuseAt && MemoryRefuseAt < MemoryShedAt && MemoryShedAt < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MemoryShedAt), MemoryShedAt, "wanted 0 < MemoryResumeAt < MemoryRefuseAt < MemoryShedAt < 1");
+        }
+
+        if (MemoryCheckInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MemoryCheckInterval), MemoryCheckInterval, "must be positive");
         if (ValidateToken && string.IsNullOrWhiteSpace(Token)) throw new ArgumentException("Token is required when ValidateToken is on.", nameof(Token));
     }
 }

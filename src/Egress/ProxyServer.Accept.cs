@@ -77,7 +77,7 @@ public sealed partial class ProxyServer
         {
             if (admitted)
             {
-                await ServeAsync(connection, acceptedAt).ConfigureAwait(false);
+                await ServeAsync(connection, acceptedAt, new SocketSendProgress(connection)).ConfigureAwait(false);
             }
             else
             {
@@ -98,7 +98,7 @@ public sealed partial class ProxyServer
         }
     }
 
-    private async Task ServeAsync(IDuplexPipe transport, long acceptedAt)
+    private async Task ServeAsync(IDuplexPipe transport, long acceptedAt, ISendProgress sendProgress)
     {
         HttpRequest? request;
         EgressOptions options = _context.Options;
@@ -126,6 +126,16 @@ public sealed partial class ProxyServer
 
         if (await TryServeHttpAsync(transport, request).ConfigureAwait(false)) return;
 
+        if (_context.Memory.RefusesClients)
+        {
+            // Refused before the 101 with a body that says why: a library retries the connection later, and the clients
+            // already served keep their memory (docs/operations.md, "Memory limit").
+            _context.Metrics.Refused(RefusalReason.LowMemory);
+            WriteText(transport.Output, 503, LowMemoryRefusal());
+            await CloseTransportAsync(transport).ConfigureAwait(false);
+            return;
+        }
+
         if (!TryAcceptUpgrade(transport, request, out TransportCompression compression))
         {
             _context.Metrics.Refused(RefusalReason.BadUpgrade);
@@ -139,7 +149,7 @@ public sealed partial class ProxyServer
             return;
         }
 
-        var client = new ClientConnection(_context, transport, compression, acceptedAt);
+        var client = new ClientConnection(_context, transport, compression, acceptedAt, sendProgress);
         await client.RunAsync().ConfigureAwait(false);
     }
 

@@ -93,6 +93,9 @@ public sealed partial class ProxyServer
         _context.Metrics.RingLimitTrims.IncTo(limitTrims);
 
         _context.Metrics.NativeBytes.Set(native);
+        _context.Metrics.MemoryLimitBytes.Set(_context.Memory.Limit);
+        _context.Metrics.MemoryHeapBytes.Set(_context.Memory.ReadHeap());
+        _context.Metrics.MemoryState.Set((int)_context.Memory.State);
         _context.Metrics.Sessions.Set(_context.Sessions.Count);
         _context.Metrics.OpenConnections.Set(_limiter.Open);
     }

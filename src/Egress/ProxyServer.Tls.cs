@@ -60,7 +60,7 @@ public sealed partial class ProxyServer
                 }
             }
 
-            await ServeAsync(transport, acceptedAt).ConfigureAwait(false);
+            await ServeAsync(transport, acceptedAt, transport).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -23,6 +23,7 @@ public sealed partial class ProxyServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private readonly Task _maintenanceLoop;
+    private readonly Task _memoryLoop;
     private readonly ConnectionLimiter _limiter;
     private readonly CertificateReloader? _certificates;
     private int _disposed;
@@ -45,10 +46,11 @@ public sealed partial class ProxyServer : IAsyncDisposable
         LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         var workers = new EgressWorker[options.WorkerCount];
         for (int i = 0; i < workers.Length; i++) workers[i] = new EgressWorker(i, options.Backpressure, logger);
-        _context = new EgressContext(options, shards, logger, metrics, workers, BuildResumeUrl(options, LocalEndPoint));
+        _context = new EgressContext(options, shards, logger, metrics, workers, BuildResumeUrl(options, LocalEndPoint), CreateMemoryGuard(options));
         options.Metrics.AddBeforeCollectCallback(UpdateGauges);
         _acceptLoop = Task.Run(AcceptLoopAsync);
         _maintenanceLoop = Task.Run(MaintenanceLoopAsync);
+        _memoryLoop = Task.Run(MemoryLoopAsync);
         EgressLog.Listening(logger, LocalEndPoint, shards.ShardStart, shards.ShardEnd - 1, shards.TotalShards, _context.ResumeUrl);
     }
 
@@ -83,6 +85,9 @@ public sealed partial class ProxyServer : IAsyncDisposable
 
     /// <summary>Disconnects counted so far for a reason (tests).</summary>
     internal double DisconnectCount(ClientDisconnectReason reason) => _context.Metrics.DisconnectCount(reason);
+
+    /// <summary>The memory guard (tests).</summary>
+    internal MemoryGuard Memory => _context.Memory;
 
     /// <summary>Connections refused before the upgrade so far for a reason (tests).</summary>
     internal double RefusedCount(RefusalReason reason) => _context.Metrics.RefusedCount(reason);
@@ -135,6 +140,7 @@ public sealed partial class ProxyServer : IAsyncDisposable
         foreach (EgressWorker worker in _context.Workers) await worker.DisposeAsync().ConfigureAwait(false);
         await IgnoreCancellation(_acceptLoop).ConfigureAwait(false);
         await IgnoreCancellation(_maintenanceLoop).ConfigureAwait(false);
+        await IgnoreCancellation(_memoryLoop).ConfigureAwait(false);
         _certificates?.Dispose();
         _context.Sessions.Clear();
         _stop.Dispose();

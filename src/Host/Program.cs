@@ -59,6 +59,17 @@ public static class Program
 
             ProxyLog log = ProxyLog.Console(config.LogLevel);
             log.AddSecret(config.Token);
+            if (config.MemoryLimitMb is int memoryLimitMb)
+            {
+                // Process-wide, so here and not in ProxyHost (which the tests run in their own process).
+                if (!Wiring.GcHeapLimit.TryApply((long)memoryLimitMb * 1024 * 1024, out string? memoryError))
+                {
+                    await Console.Error.WriteLineAsync(memoryError).ConfigureAwait(false);
+                    return 2;
+                }
+
+                log.Info($"memory_limit_mb: the GC heap is limited to {Wiring.GcHeapLimit.Current / (1024 * 1024)} MiB; new clients are refused from 80% of it, the largest client backlogs are cut from 90% (docs/operations.md, \"Memory limit\")");
+            }
             using ConfigWatcher? watcher = cli.Simulate || !File.Exists(cli.ConfigPath) ? null : new ConfigWatcher(cli.ConfigPath, config, Environment.GetEnvironmentVariable, log);
             if (watcher is not null)
             {

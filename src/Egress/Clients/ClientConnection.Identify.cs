@@ -127,6 +127,11 @@ internal sealed partial class ClientConnection
         {
             // The connection is closing.
         }
+        catch (OutOfMemoryException)
+        {
+            // The heap is at its limit: this session's burst could not be built; the client is told so, and only it.
+            Close(GatewayCloseCode.UnknownError, ProxyServer.LowMemoryReason, ClientDisconnectReason.LowMemory, keepSession: false);
+        }
         catch (Exception e)
         {
             EgressLog.StartFailed(_context.Logger, e, session.Feed.ShardId);

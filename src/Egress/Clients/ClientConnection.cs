@@ -25,6 +25,8 @@ internal sealed partial class ClientConnection
 {
     private readonly EgressContext _context;
     private readonly IDuplexPipe _transport;
+    private readonly ISendProgress? _sendProgress;
+    private readonly long _sentBefore;
     private readonly WebSocketMessageReader _frames;
     private readonly ArrayBufferWriter<byte> _message;
     private readonly ClientRateLimiter _rate = new();
@@ -40,10 +42,13 @@ internal sealed partial class ClientConnection
     // TickCount64 by which a valid IDENTIFY or RESUME must have come; long.MaxValue once one has.
     private long _authenticateBy;
 
-    public ClientConnection(EgressContext context, IDuplexPipe transport, TransportCompression compression, long acceptedAt)
+    public ClientConnection(EgressContext context, IDuplexPipe transport, TransportCompression compression, long acceptedAt, ISendProgress? sendProgress = null)
     {
         _context = context;
         _transport = transport;
+        _sendProgress = sendProgress;
+        // The 101 response went out before this connection existed; what follows is the output's.
+        _sentBefore = sendProgress?.BytesSent ?? 0;
         Output = new ClientOutput(transport.Output, compression, context.Metrics.BytesFor(compression, payloadCompression: false),
             context.Options.ZlibLevel, context.Options.ZstdLevel);
         _frames = new WebSocketMessageReader(WebSocketRole.Server, context.Options.MaxClientPayloadBytes);
@@ -81,6 +86,9 @@ internal sealed partial class ClientConnection
 
     /// <summary>Completes when the relay worker has dropped this client (or it was never attached).</summary>
     public Task WorkerReleased => _workerReleased.Task;
+
+    /// <summary>Bytes written to the client that its socket has not taken yet (0 when the transport does not say).</summary>
+    public long Backlog => _sendProgress is null ? 0 : Math.Max(0, Output.Written - (_sendProgress.BytesSent - _sentBefore));
 
     /// <summary>The client's current lag in events (0 when not relaying).</summary>
     public long Lag => _state == ConnectionState.Live ? Session?.Cursor.Reader?.Lag ?? 0 : 0;

@@ -29,6 +29,7 @@ internal sealed partial class ClientOutput
     private readonly PooledBufferWriter _coldScratch = new(256);
     private Counter.Child _bytes;
     private long _uncounted;
+    private long _written;
     private bool _payloadCompression;
     private int _payloadThreshold;
     private bool _closed;
@@ -67,6 +68,9 @@ internal sealed partial class ClientOutput
 
     /// <summary>True when the transport failed under a write or flush.</summary>
     public bool IsFaulted => Volatile.Read(ref _faulted);
+
+    /// <summary>Bytes written to the transport so far (frames, after compression), as of the last commit; any thread may read it.</summary>
+    public long Written => Volatile.Read(ref _written);
 
     /// <summary>Native memory of the compressor (0 without one).</summary>
     public long NativeMemoryEstimate => _encoder?.NativeMemoryEstimate ?? 0;
@@ -279,6 +283,7 @@ internal sealed partial class ClientOutput
     private void CountBytesLocked()
     {
         if (_uncounted == 0) return;
+        Volatile.Write(ref _written, _written + _uncounted);
         _bytes.Inc(_uncounted);
         _uncounted = 0;
     }

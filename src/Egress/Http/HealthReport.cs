@@ -60,6 +60,18 @@ internal static class HealthReport
             writer.WriteNumber("total_shards"u8, shards.TotalShards);
             writer.WriteNumber("clients"u8, context.Connections.Count);
             writer.WriteNumber("sessions"u8, context.Sessions.Count);
+            // The memory guard (docs/operations.md, "Memory limit"): a low state refuses new clients but is no reason to
+            // take the proxy out of a load balancer (its shards and clients still run), so it does not change the status.
+            writer.WriteStartObject("memory"u8);
+            writer.WriteNumber("limit_bytes"u8, context.Memory.Limit);
+            writer.WriteNumber("heap_bytes"u8, context.Memory.ReadHeap());
+            writer.WriteString("state"u8, context.Memory.State switch
+            {
+                MemoryState.Refusing => "refusing_new_clients",
+                MemoryState.Shedding => "cutting_client_backlogs",
+                _ => "normal",
+            });
+            writer.WriteEndObject();
             writer.WriteEndObject();
         }
 

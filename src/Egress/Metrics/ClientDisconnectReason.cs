@@ -43,6 +43,9 @@ internal enum ClientDisconnectReason
     SessionStartFailed,
     /// <summary>The proxy failed to relay an event to the client (<see cref="GatewayCloseCode.UnknownError"/>).</summary>
     RelayFailed,
+    /// <summary>The GC heap was near the memory limit and this client's backlog was among the largest, or an allocation for
+    /// it failed (<see cref="GatewayCloseCode.UnknownError"/>, "the proxy is low on memory").</summary>
+    LowMemory,
 }
 
 /// <summary>Label values for <see cref="ClientDisconnectReason"/>.</summary>
@@ -53,7 +56,7 @@ internal static class ClientDisconnectReasons
         "client_close", "dropped", "backpressure", "overrun", "heartbeat_timeout", "rate_limited", "decode_error",
         "unknown_opcode", "not_authenticated", "authentication_failed", "already_authenticated", "invalid_shard",
         "protocol_error", "replaced", "shutdown", "authentication_timeout", "invalid_intents", "session_start_failed",
-        "relay_failed",
+        "relay_failed", "low_memory",
     ];
 
     /// <summary>Number of reasons.</summary>

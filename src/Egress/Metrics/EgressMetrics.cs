@@ -39,6 +39,11 @@ internal sealed class EgressMetrics
         Counter dropped = factory.CreateCounter("gateway_client_commands_dropped_total",
             "Client commands not sent upstream because the shard's send limiter was full, by opcode.", ["op"]);
         _droppedCommands = [dropped.WithLabels("3"), dropped.WithLabels("4"), dropped.WithLabels("8"), dropped.WithLabels("31")];
+        MemoryLimitBytes = factory.CreateGauge("gateway_memory_limit_bytes",
+            "The memory limit the GC heap is held under (memory_limit_mb, else the GC's own limit: its heap hard limit or the machine's memory).");
+        MemoryHeapBytes = factory.CreateGauge("gateway_memory_heap_bytes", "The GC heap as the last collection left it (what the memory guard compares with the limit).");
+        MemoryState = factory.CreateGauge("gateway_memory_state",
+            "The memory guard: 0 normal, 1 new clients refused (HTTP 503), 2 the largest client backlogs being cut (4000 \"the proxy is low on memory\").");
         OpenConnections = factory.CreateGauge("gateway_open_connections", "Open TCP connections on the client port, in any state (before the upgrade too).");
         Counter refused = factory.CreateCounter("gateway_connections_refused_total",
             "Connections on the client port ended before a WebSocket upgrade, by reason.", ["reason"]);
@@ -54,6 +59,15 @@ internal sealed class EgressMetrics
 
     /// <summary>The per-shard ring bytes gauge child.</summary>
     public Gauge.Child RingBytesFor(int shard) => _ringBytes.WithLabels(shard.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The memory limit (set before a scrape).</summary>
+    public Gauge MemoryLimitBytes { get; }
+
+    /// <summary>The GC heap after the last collection (set before a scrape).</summary>
+    public Gauge MemoryHeapBytes { get; }
+
+    /// <summary>The memory guard's state (set before a scrape).</summary>
+    public Gauge MemoryState { get; }
 
     /// <summary>Open TCP connections (set before a scrape).</summary>
     public Gauge OpenConnections { get; }

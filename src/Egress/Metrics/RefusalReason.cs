@@ -13,12 +13,14 @@ internal enum RefusalReason
     BadUpgrade,
     /// <summary>With TLS: the handshake failed (a plain-text client, an untrusted certificate) or did not finish in time.</summary>
     TlsHandshake,
+    /// <summary>The GC heap was near the memory limit: the upgrade was answered with HTTP 503.</summary>
+    LowMemory,
 }
 
 /// <summary>Label values for <see cref="RefusalReason"/>.</summary>
 internal static class RefusalReasons
 {
-    private static readonly string[] Labels = ["per_ip_limit", "handshake_timeout", "bad_request", "bad_upgrade", "tls_handshake"];
+    private static readonly string[] Labels = ["per_ip_limit", "handshake_timeout", "bad_request", "bad_upgrade", "tls_handshake", "low_memory"];
 
     /// <summary>Number of reasons.</summary>
     public static int Count => Labels.Length;

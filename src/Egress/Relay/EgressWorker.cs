@@ -178,6 +178,13 @@ internal sealed partial class EgressWorker : IAsyncDisposable
                 // One branch per client per pass: a client at the upstream shard count takes today's path unchanged.
                 result = client.Session!.IsVirtual ? PumpVirtual(client, now) : Pump(client, now);
             }
+            catch (OutOfMemoryException)
+            {
+                // The heap is at its limit: this client's allocation failed, not the shard's. Say so, and keep its session
+                // (resumable if the ring still holds its next event) like any other cut for memory.
+                client.Close(GatewayCloseCode.UnknownError, ProxyServer.LowMemoryReason, Metrics.ClientDisconnectReason.LowMemory, keepSession: true);
+                result = PumpResult.Removed;
+            }
             catch (Exception e)
             {
                 // A bug with one client's data must not stall the others: cut that client, keep relaying.

@@ -10,7 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace GatewayProxy.Egress.Server;
 
 /// <summary>What every client connection of one server shares.</summary>
-internal sealed class EgressContext(EgressOptions options, IShardDirectory shards, ILogger logger, EgressMetrics metrics, EgressWorker[] workers, string resumeUrl)
+internal sealed class EgressContext(EgressOptions options, IShardDirectory shards, ILogger logger, EgressMetrics metrics, EgressWorker[] workers, string resumeUrl,
+    MemoryGuard memory)
 {
     private readonly ConcurrentDictionary<int, SoundboardRouter> _routers = new();
     private readonly ConcurrentDictionary<int, VoiceRouter> _voiceRouters = new();
@@ -29,6 +30,9 @@ internal sealed class EgressContext(EgressOptions options, IShardDirectory shard
     public string ResumeUrl { get; } = resumeUrl;
 
     public SessionRegistry Sessions { get; } = new();
+
+    /// <summary>The GC heap against the memory limit: whether new clients are refused.</summary>
+    public MemoryGuard Memory { get; } = memory;
 
     /// <summary>Live WebSocket connections.</summary>
     public ConcurrentDictionary<ClientConnection, byte> Connections { get; } = new();

@@ -53,4 +53,19 @@ internal static partial class EgressLog
 
     [LoggerMessage(EventId = 16, Level = LogLevel.Debug, Message = "TLS handshake with {Address} failed: {Reason}")]
     public static partial void TlsHandshakeFailed(ILogger logger, IPAddress address, string reason);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "Low on memory: the GC heap is {Heap} of the {Limit} memory limit ({Percent}); new clients are refused with HTTP 503 until it is below {Resume}")]
+    public static partial void LowMemoryRefusing(ILogger logger, string heap, string limit, string percent, string resume);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Warning, Message = "Low on memory: the GC heap is {Heap} of the {Limit} memory limit ({Percent}) after a full collection; cutting the clients with the largest unsent backlogs (4000 \"the proxy is low on memory\"); upstream shards are not affected")]
+    public static partial void LowMemoryShedding(ILogger logger, string heap, string limit, string percent);
+
+    [LoggerMessage(EventId = 19, Level = LogLevel.Warning, Message = "Low on memory: the GC heap is {Heap} of the {Limit} memory limit ({Percent}); cut {Count} clients holding {Freed} of unsent output, the largest of {Candidates} with a backlog, with 4000 \"the proxy is low on memory\"")]
+    public static partial void LowMemoryCut(ILogger logger, string heap, string limit, string percent, int count, string freed, int candidates);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Low on memory: the GC heap is {Heap} of the {Limit} memory limit ({Percent}) but none of the {Clients} clients has a backlog worth cutting: the heap is held by the cache, the rings and the sessions (see gateway_ring_memory_bytes, gateway_cache_*); new clients stay refused")]
+    public static partial void LowMemoryNothingToCut(ILogger logger, string heap, string limit, string percent, int clients);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Memory recovered: the GC heap is {Heap} of the {Limit} memory limit ({Percent}); new clients are accepted again")]
+    public static partial void MemoryRecovered(ILogger logger, string heap, string limit, string percent);
 }

@@ -9,11 +9,12 @@ namespace GatewayProxy.Egress.Tls;
 /// contract as Pipelines.Sockets.Unofficial's socket pipes: writes go through a pipe (paused at the same threshold) drained
 /// by a send loop, and completing the output, once drained, closes the TLS session and the socket's send side.</summary>
 /// <remarks>Used only with <c>tls</c> set: the plain ws:// path keeps its SocketConnection and never sees this type.</remarks>
-internal sealed class TlsTransport : IDuplexPipe, IDisposable
+internal sealed class TlsTransport : IDuplexPipe, IDisposable, Server.ISendProgress
 {
     private readonly Socket _socket;
     private readonly SslStream _ssl;
     private readonly Pipe _output;
+    private long _sent;
 
     private TlsTransport(Socket socket, SslStream ssl, PipeOptions sendOptions, PipeOptions receiveOptions)
     {
@@ -28,6 +29,9 @@ internal sealed class TlsTransport : IDuplexPipe, IDisposable
     public PipeReader Input { get; }
 
     public PipeWriter Output => _output.Writer;
+
+    /// <summary>Plain-text bytes handed to TLS so far.</summary>
+    public long BytesSent => Volatile.Read(ref _sent);
 
     /// <summary>Completes the server side of the TLS handshake on an accepted socket; throws when it fails or times out.</summary>
     public static async Task<TlsTransport> AcceptAsync(Socket socket, ServerCertificate certificate, PipeOptions sendOptions, PipeOptions receiveOptions,
@@ -73,6 +77,7 @@ internal sealed class TlsTransport : IDuplexPipe, IDisposable
                     foreach (ReadOnlyMemory<byte> segment in buffer)
                     {
                         await _ssl.WriteAsync(segment).ConfigureAwait(false);
+                        Volatile.Write(ref _sent, _sent + segment.Length);
                     }
                 }
                 finally

@@ -11,7 +11,7 @@ internal static class ConfigKeys
     [
         "log_level", "token", "intents", "shards", "shard_start", "shard_end", "bind", "port", "activity", "status",
         "backpressure", "twilight_http_proxy", "validate_token", "externally_accessible_url", "cache", "ring_size",
-        "ring_sizes", "ring_memory_limit_mb", "session_ttl_seconds", "upstream", "state_file", "state_max_age_seconds",
+        "ring_sizes", "ring_memory_limit_mb", "memory_limit_mb", "session_ttl_seconds", "upstream", "state_file", "state_max_age_seconds",
         "max_connections_per_ip", "unauthenticated_timeout_seconds", "tls", "client_shards",
     ];
 

@@ -67,7 +67,10 @@ internal sealed partial class ConfigValidator
         ReadInteger(fields, "", "ring_size", ProxyConfig.MinRingSize, ProxyConfig.MaxRingSize, nullable: false,
             PowerOfTwoWanted, IsPowerOfTwo);
         CheckRingSizes(fields, shards);
-        ReadInteger(fields, "", "ring_memory_limit_mb", ProxyConfig.MinRingMemoryLimitMb, ProxyConfig.MaxRingMemoryLimitMb, nullable: false);
+        var ringMemory = ReadInteger(fields, "", "ring_memory_limit_mb", ProxyConfig.MinRingMemoryLimitMb, ProxyConfig.MaxRingMemoryLimitMb, nullable: false);
+        var memory = ReadInteger(fields, "", "memory_limit_mb", ProxyConfig.MinMemoryLimitMb, ProxyConfig.MaxMemoryLimitMb, nullable: true);
+        bool ringDefault = !fields.ContainsKey("ring_memory_limit_mb");
+        CheckMemoryLimits(memory, ringDefault ? ProxyConfig.DefaultRingMemoryLimitMb : ringMemory, ringDefault);
         ReadInteger(fields, "", "session_ttl_seconds", 1, 86_400, nullable: false);
         CheckUpstream(fields);
         ReadString(fields, "", "state_file", nullable: true, "a file path (e.g. \"state.bin\")", static s => s.Trim().Length > 0);
@@ -112,6 +115,17 @@ internal sealed partial class ConfigValidator
         }
 
         return token;
+    }
+
+    /// <summary>The rings live on the GC heap the memory limit caps: they may take at most half of it, leaving the rest to
+    /// the cache and the clients.</summary>
+    private void CheckMemoryLimits(long? memory, long? ringMemory, bool ringDefault)
+    {
+        if (memory is { } limit && ringMemory is { } rings && rings > limit / 2)
+        {
+            Error($"\"ring_memory_limit_mb\" ({rings}{(ringDefault ? ", the default" : "")}) must be at most half of \"memory_limit_mb\" ({limit}): the rings live on the GC heap "
+                + $"the memory limit caps; set \"ring_memory_limit_mb\" to {Math.Max(ProxyConfig.MinRingMemoryLimitMb, limit / 2)} or less, or raise \"memory_limit_mb\" to {rings * 2} or more");
+        }
     }
 
     private void CheckShardRange(long? shards, long? shardStart, long? shardEnd)

@@ -30,6 +30,7 @@ namespace GatewayProxy.Host.Configuration;
 /// <param name="RingSize">Ring slots per shard, a power of two.</param>
 /// <param name="RingSizes">Per-shard ring size overrides (shard id → power of two), for a few very busy shards.</param>
 /// <param name="RingMemoryLimitMb">The most MiB the rings of all shards hold together; at the limit the largest rings' oldest events are trimmed.</param>
+/// <param name="MemoryLimitMb">The GC heap hard limit in MiB; near it new clients are refused and the largest client backlogs cut; null keeps the runtime's own limit.</param>
 /// <param name="SessionTtlSeconds">How long a client session outlives its socket and can be resumed.</param>
 /// <param name="Upstream">How the proxy talks to Discord; null means the defaults.</param>
 /// <param name="StateFile">Where sessions and cache are saved on SIGTERM and restored on start; null disables it.</param>
@@ -57,6 +58,7 @@ public sealed record ProxyConfig(
     [property: JsonPropertyName("ring_size")] int RingSize = ProxyConfig.DefaultRingSize,
     [property: JsonPropertyName("ring_sizes")] IReadOnlyDictionary<int, int>? RingSizes = null,
     [property: JsonPropertyName("ring_memory_limit_mb")] int RingMemoryLimitMb = ProxyConfig.DefaultRingMemoryLimitMb,
+    [property: JsonPropertyName("memory_limit_mb")] int? MemoryLimitMb = null,
     [property: JsonPropertyName("session_ttl_seconds")] int SessionTtlSeconds = 120,
     UpstreamConfig? Upstream = null,
     [property: JsonPropertyName("state_file")] string? StateFile = null,
@@ -84,6 +86,12 @@ public sealed record ProxyConfig(
 
     /// <summary>Largest accepted <c>ring_memory_limit_mb</c> (1 TiB).</summary>
     public const int MaxRingMemoryLimitMb = 1 << 20;
+
+    /// <summary>Smallest accepted <c>memory_limit_mb</c>: the proxy's own heap with a few shards and clients.</summary>
+    public const int MinMemoryLimitMb = 64;
+
+    /// <summary>Largest accepted <c>memory_limit_mb</c> (1 TiB).</summary>
+    public const int MaxMemoryLimitMb = 1 << 20;
 
     /// <summary>What the guild cache keeps (reference); never null.</summary>
     [JsonPropertyName("cache")]

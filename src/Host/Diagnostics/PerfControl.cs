@@ -7,7 +7,8 @@ namespace GatewayProxy.Host.Diagnostics;
 /// <summary>
 /// Opt-in controls for the perf driver (perf/README.md, "Big bot"), read as lines on standard input: <c>gc</c> forces a
 /// full, compacting collection (large object heap included) and prints the heap after it; <c>gcstats</c> prints the GC
-/// pauses since the previous <c>gcstats</c>: count, total and longest, gen2 collections and the heap after each.
+/// pauses since the previous <c>gcstats</c>: count, total and longest, gen2 collections and the heap after each;
+/// <c>gcpauses</c> prints the pause percentiles since the previous <c>gcpauses</c> (docs/soak.md).
 /// </summary>
 /// <remarks>
 /// Off unless <see cref="Variable"/> is <c>1</c>: then nothing reads stdin and no listener runs. A scrape of /metrics
@@ -29,6 +30,8 @@ internal sealed class PerfControl : EventListener
     // Field initializers run before EventListener's constructor, which may already call OnEventSourceCreated.
     private readonly Lock _lock = new();
     private readonly List<long> _gen2HeapBytes = [];
+    // Every pause since the last gcpauses, bounded: a soak of an hour has a few thousand.
+    private readonly List<double> _pauseMs = [];
     private DateTime _suspendedAt;
     private int _lastDepth = -1;
     private int _pauses;
@@ -81,6 +84,7 @@ internal sealed class PerfControl : EventListener
                     _pauses++;
                     _totalMs += ms;
                     _maxMs = Math.Max(_maxMs, ms);
+                    if (_pauseMs.Count < 1_000_000) _pauseMs.Add(ms);
                     break;
                 case GcStart:
                     _lastDepth = Convert.ToInt32(Payload(eventData, "Depth") ?? -1, CultureInfo.InvariantCulture);
@@ -136,9 +140,30 @@ internal sealed class PerfControl : EventListener
                 case "gcstats":
                     Console.WriteLine(TakeStats());
                     break;
+                case "gcpauses":
+                    Console.WriteLine(TakePauses());
+                    break;
             }
         }
     }
+
+    private string TakePauses()
+    {
+        double[] pauses;
+        lock (_lock)
+        {
+            pauses = [.. _pauseMs];
+            _pauseMs.Clear();
+        }
+
+        Array.Sort(pauses);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"perf gcpauses count={pauses.Length} p50_ms={Percentile(pauses, 0.50):F3} p90_ms={Percentile(pauses, 0.90):F3} p99_ms={Percentile(pauses, 0.99):F3} max_ms={(pauses.Length == 0 ? 0 : pauses[^1]):F3} total_ms={pauses.Sum():F1}");
+    }
+
+    /// <summary>The nearest-rank percentile of sorted values (0 for none).</summary>
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private string TakeStats()
     {

@@ -62,6 +62,8 @@ internal static class OptionsMapping
         TlsCertificateFile = config.Tls?.CertFile,
         TlsKeyFile = config.Tls?.KeyFile,
         ClientShards = config.ClientShards,
+        // 0: the GC's own limit (DOTNET_GCHeapHardLimit, a container's, or the machine's memory).
+        MemoryLimit = config.MemoryLimitMb is int mb ? (long)mb * 1024 * 1024 : 0,
         Metrics = metrics,
     };
 

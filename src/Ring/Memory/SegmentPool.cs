@@ -83,6 +83,21 @@ public sealed class SegmentPool : MemoryPool<byte>
         return block;
     }
 
+    /// <summary>Drops every retained block to the GC (the memory guard, when the heap nears its limit: a block waiting
+    /// here is heap the GC cannot reclaim); returns how many bytes were let go.</summary>
+    public long TrimRetained()
+    {
+        int dropped;
+        lock (_lock)
+        {
+            dropped = _count;
+            Array.Clear(_free, 0, _count);
+            _count = 0;
+        }
+
+        return (long)dropped * BlockSize;
+    }
+
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
