@@ -126,7 +126,7 @@ internal sealed class SoakAnalysis
     }
 
     /// <summary>Growth of a counter per minute between the first and the last sample (bytes per minute).</summary>
-    private static double Rate(IReadOnlyList<SoakSample> samples, Func<SoakSample, long> value)
+    private static double Rate(List<SoakSample> samples, Func<SoakSample, long> value)
     {
         if (samples.Count < 2)
         {

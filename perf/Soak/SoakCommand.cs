@@ -20,16 +20,16 @@ internal static class SoakCommand
     /// <summary>The <c>soak</c> command; exit code 0 when every target was met, 1 when one was missed, 2 on bad arguments.</summary>
     public static Command Create()
     {
-        var minutes = new Option<double>("--minutes") { Description = "Length of the churn in minutes (default 20).", CustomParser = OptionParsers.Double(0.5, 20) };
-        var shards = new Option<int>("--shards") { Description = "Upstream shards (default 16).", CustomParser = OptionParsers.Int(1, 16, 256) };
-        var rate = new Option<double>("--rate") { Description = "Live events per second per shard (default 20).", CustomParser = OptionParsers.Double(0.1, 20) };
-        var connectRate = new Option<double>("--connect-rate") { Description = "Churn connections per second, all workers together (default 1).", CustomParser = OptionParsers.Double(0.05, 1) };
-        var workers = new Option<int>("--workers") { Description = "Churn workers (default 4).", CustomParser = OptionParsers.Int(1, 4, 64) };
-        var ringSize = new Option<int>("--ring-size") { Description = "ring_size of the proxy (default 1024, so the rings wrap).", CustomParser = OptionParsers.Int(16, 1024, 1 << 20) };
-        var ttl = new Option<int>("--ttl") { Description = "session_ttl_seconds of the proxy (default 60).", CustomParser = OptionParsers.Int(1, 60, 3600) };
-        var baseline = new Option<double>("--baseline-minutes") { Description = "Minutes with steady clients only, before the churn (default 3).", CustomParser = OptionParsers.Double(0.5, 3) };
-        var after = new Option<double>("--after-minutes") { Description = "Minutes after the churn, its clients gone (default 3; longer than the TTL).", CustomParser = OptionParsers.Double(0.5, 3) };
-        var sampleSeconds = new Option<int>("--sample-seconds") { Description = "Seconds between two samples (default 10).", CustomParser = OptionParsers.Int(1, 10) };
+        var minutes = new Option<double>("--minutes") { Description = "Length of the churn in minutes (default 20).", CustomParser = OptionParsers.Double(0.5, 20), DefaultValueFactory = _ => 20 };
+        var shards = new Option<int>("--shards") { Description = "Upstream shards (default 16).", CustomParser = OptionParsers.Int(1, 16, 256), DefaultValueFactory = _ => 16 };
+        var rate = new Option<double>("--rate") { Description = "Live events per second per shard (default 20).", CustomParser = OptionParsers.Double(0.1, 20), DefaultValueFactory = _ => 20 };
+        var connectRate = new Option<double>("--connect-rate") { Description = "Churn connections per second, all workers together (default 1).", CustomParser = OptionParsers.Double(0.05, 1), DefaultValueFactory = _ => 1 };
+        var workers = new Option<int>("--workers") { Description = "Churn workers (default 4).", CustomParser = OptionParsers.Int(1, 4, 64), DefaultValueFactory = _ => 4 };
+        var ringSize = new Option<int>("--ring-size") { Description = "ring_size of the proxy (default 1024, so the rings wrap).", CustomParser = OptionParsers.Int(16, 1024, 1 << 20), DefaultValueFactory = _ => 1024 };
+        var ttl = new Option<int>("--ttl") { Description = "session_ttl_seconds of the proxy (default 60).", CustomParser = OptionParsers.Int(1, 60, 3600), DefaultValueFactory = _ => 60 };
+        var baseline = new Option<double>("--baseline-minutes") { Description = "Minutes with steady clients only, before the churn (default 3).", CustomParser = OptionParsers.Double(0.5, 3), DefaultValueFactory = _ => 3 };
+        var after = new Option<double>("--after-minutes") { Description = "Minutes after the churn, its clients gone (default 3; longer than the TTL).", CustomParser = OptionParsers.Double(0.5, 3), DefaultValueFactory = _ => 3 };
+        var sampleSeconds = new Option<int>("--sample-seconds") { Description = "Seconds between two samples (default 10).", CustomParser = OptionParsers.Int(1, 10), DefaultValueFactory = _ => 10 };
         var output = new Option<string>("--out") { Description = "Folder for soak.csv, soak.md and soak.png (default docs/soak).", DefaultValueFactory = _ => Path.Combine("docs", "soak") };
         var command = new Command("soak", "Churn soak: the proxy executable against the Simulator, rings wrapped, clients connecting, resuming and dropping; RSS and heap slope, fds and threads, allocation per connection, GC pauses (docs/soak.md).")
         {

@@ -6,14 +6,16 @@ namespace GatewayProxy.Perf.Soak;
 /// <summary>One row of the soak's curve: the proxy child process read from /proc and /metrics, the churn clients' counters.</summary>
 /// <remarks>
 /// Nothing here forces a collection: HeapBytes is the GC heap as the proxy's last collection left it
-/// (<c>gateway_memory_heap_bytes</c>, the figure the memory guard compares with its limit), so the curve is the one an
-/// operator's dashboard shows. The soak forces a full GC only at the end of the baseline and at the very end.
+/// (<c>gateway_memory_heap_bytes</c>, the figure the memory guard compares with its limit) and HeapNowBytes the heap now,
+/// garbage not yet collected included (<c>gateway_process_heap_bytes</c>), so the curves are the ones an operator's
+/// dashboard shows. The soak forces a full GC only at the end of the baseline and at the very end.
 /// </remarks>
 internal readonly record struct SoakSample(
     double Seconds,
     string Phase,
     long RssBytes,
     long HeapBytes,
+    long HeapNowBytes,
     long AllocatedBytes,
     long Gen2Collections,
     int FileDescriptors,
@@ -28,7 +30,7 @@ internal readonly record struct SoakSample(
     double LoadAverage)
 {
     /// <summary>The CSV header matching <see cref="ToCsv"/>.</summary>
-    public const string CsvHeader = "seconds,phase,rss_mib,heap_mib,allocated_mib,gen2_collections,fds,threads,open_connections,sessions,ring_mib,shard_events,egress_mib,churn_connections,churn_json_mib,load1";
+    public const string CsvHeader = "seconds,phase,rss_mib,heap_mib,heap_now_mib,allocated_mib,gen2_collections,fds,threads,open_connections,sessions,ring_mib,shard_events,egress_mib,churn_connections,churn_json_mib,load1";
 
     /// <summary>Reads the proxy child and the workload now.</summary>
     public static async Task<SoakSample> TakeAsync(double seconds, string phase, ProxyTarget proxy, SoakWorkload workload)
@@ -39,6 +41,7 @@ internal readonly record struct SoakSample(
             phase,
             proxy.Child.ResidentBytes(),
             (long)metrics.Sum("gateway_memory_heap_bytes"),
+            (long)metrics.Sum("gateway_process_heap_bytes"),
             (long)metrics.Sum("gateway_process_allocated_bytes"),
             (long)metrics.Sum("gateway_gc_collections{generation=\"2\"}"),
             proxy.Child.OpenFileDescriptors(),
@@ -60,7 +63,7 @@ internal readonly record struct SoakSample(
     /// <summary>One CSV line.</summary>
     public string ToCsv() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Seconds:F0},{Phase},{Mib(RssBytes):F1},{Mib(HeapBytes):F1},{Mib(AllocatedBytes):F0},{Gen2Collections},{FileDescriptors},{Threads},{OpenConnections},{Sessions},{Mib(RingBytes):F1},{ShardEvents},{Mib(EgressBytes):F1},{ChurnConnections},{Mib(ChurnJsonBytes):F1},{LoadAverage:F2}");
+        $"{Seconds:F0},{Phase},{Mib(RssBytes):F1},{Mib(HeapBytes):F1},{Mib(HeapNowBytes):F1},{Mib(AllocatedBytes):F0},{Gen2Collections},{FileDescriptors},{Threads},{OpenConnections},{Sessions},{Mib(RingBytes):F1},{ShardEvents},{Mib(EgressBytes):F1},{ChurnConnections},{Mib(ChurnJsonBytes):F1},{LoadAverage:F2}");
 
     /// <summary>One markdown table row.</summary>
     public string ToMarkdown() => "| " + ToCsv().Replace(",", " | ", StringComparison.Ordinal) + " |";

@@ -28,6 +28,7 @@ for ax in (mem, fds, load):
     shade(ax)
 mem.plot(t, [float(r["rss_mib"]) for r in rows], label="proxy RSS (MiB)")
 mem.plot(t, [float(r["heap_mib"]) for r in rows], label="GC heap after the last GC (MiB)")
+mem.plot(t, [float(r["heap_now_mib"]) for r in rows], label="GC heap now, garbage included (MiB)")
 mem.plot(t, [float(r["ring_mib"]) for r in rows], label="ring bytes (MiB)")
 mem.set_ylabel("MiB")
 mem.set_ylim(bottom=0)

@@ -70,12 +70,13 @@ internal sealed partial class BigBotRunner
     {
         _result.Phase = "churn";
         var proxy = _proxy!;
-        var workload = new SoakWorkload(new Uri(string.Create(CultureInfo.InvariantCulture, $"ws://127.0.0.1:{proxy.ClientUrl.Port}/?v=10&encoding=json")), RunSettings.Token, _shards);
+        var workload = new SoakWorkload(new Uri(string.Create(CultureInfo.InvariantCulture, $"ws://127.0.0.1:{proxy.ClientUrl.Port}/?v=10&encoding=json")), RunSettings.Token, _shards,
+            sessionTtl: TimeSpan.FromSeconds(120));
         using var stop = new CancellationTokenSource(_options.Churn);
         var workers = new List<Task>();
         for (var i = 0; i < _options.ChurnWorkers; i++)
         {
-            workers.Add(workload.RunChurnAsync(seed: 1000 + i, stop.Token));
+            workers.Add(workload.RunChurnAsync(seed: 1000 + i, pace: TimeSpan.Zero, stop.Token));
         }
 
         var pacing = PaceAsync(_options.Churn);

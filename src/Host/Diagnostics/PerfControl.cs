@@ -13,7 +13,7 @@ namespace GatewayProxy.Host.Diagnostics;
 /// <remarks>
 /// Off unless <see cref="Variable"/> is <c>1</c>: then nothing reads stdin and no listener runs. A scrape of /metrics
 /// must never cause a collection, so forcing one is only ever this test-only switch. Pauses come from the runtime's GC
-/// events (suspension begin to restart end), so a background GC's two pauses count as two.
+/// events (a suspension for a GC to the restart), so a background GC's two pauses count as two.
 /// </remarks>
 internal sealed class PerfControl : EventListener
 {
@@ -76,7 +76,10 @@ internal sealed class PerfControl : EventListener
             switch (eventData.EventId)
             {
                 case SuspendBegin:
-                    _suspendedAt = eventData.TimeStamp;
+                    // The runtime suspends threads for more than GCs (tiered compilation's call counting, the debugger):
+                    // only a suspension for a GC (1) or its preparation (6) starts a GC pause.
+                    uint reason = Convert.ToUInt32(Payload(eventData, "Reason") ?? 1u, CultureInfo.InvariantCulture);
+                    _suspendedAt = reason is 1 or 6 ? eventData.TimeStamp : default;
                     break;
                 case RestartEnd when _suspendedAt != default:
                     var ms = (eventData.TimeStamp - _suspendedAt).TotalMilliseconds;

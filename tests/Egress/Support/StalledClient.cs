@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using GatewayProxy.Protocol.Http;
 using GatewayProxy.Protocol.WebSockets;
+using GatewayProxy.Tests.Support;
 
 namespace GatewayProxy.Tests.Egress.Support;
 
@@ -42,7 +43,19 @@ internal sealed class StalledClient : IDisposable
             head.Add(one[0]);
         }
 
-        if (!Encoding.ASCII.GetString(head.ToArray()).StartsWith("HTTP/1.1 101", StringComparison.Ordinal)) throw new IOException("upgrade refused");
+        string response = Encoding.ASCII.GetString(head.ToArray());
+        if (!response.StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
+        {
+            // Refused: the rest is the body that says why, then the server closes.
+            var body = new List<byte>();
+            var chunk = new byte[4096];
+            int n;
+            while ((n = await socket.ReceiveAsync(chunk, SocketFlags.None, timeout.Token)) > 0) body.AddRange(chunk.AsSpan(0, n));
+            socket.Dispose();
+            int status = int.Parse(response.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture);
+            throw new HandshakeRejectedException(status, response + Encoding.UTF8.GetString(body.ToArray()), null);
+        }
+
         var frame = new ArrayBufferWriter<byte>();
         WebSocketFrameWriter.WriteFrame(frame, WebSocketOpcode.Text, Encoding.UTF8.GetBytes(firstPayload), maskKey: 0x12345678u);
         await socket.SendAsync(frame.WrittenMemory, SocketFlags.None, timeout.Token);
@@ -78,6 +91,15 @@ internal sealed class StalledClient : IDisposable
             if (n == 0) throw new IOException("connection ended without a close frame");
             _pending = [.. _pending, .. _buffer.AsSpan(0, n)];
         }
+    }
+
+    /// <summary>Sends one more gateway payload (a heartbeat), still reading nothing.</summary>
+    public async Task SendAsync(string payload)
+    {
+        var frame = new ArrayBufferWriter<byte>();
+        WebSocketFrameWriter.WriteFrame(frame, WebSocketOpcode.Text, Encoding.UTF8.GetBytes(payload), maskKey: 0x12345678u);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _socket.SendAsync(frame.WrittenMemory, SocketFlags.None, timeout.Token);
     }
 
     /// <summary>The server's close frame, once read.</summary>
