@@ -6,7 +6,7 @@ namespace GatewayProxy.Perf.Soak;
 /// <summary>One row of the soak's curve: the proxy child process read from /proc and /metrics, the churn clients' counters.</summary>
 /// <remarks>
 /// Nothing here forces a collection: HeapBytes is the GC heap as the proxy's last collection left it
-/// (<c>gateway_memory_heap_bytes</c>, the figure the memory guard compares with its limit) and HeapNowBytes the heap now,
+/// (<c>gateway_gc_heap_size_bytes</c>) and HeapNowBytes the heap now,
 /// garbage not yet collected included (<c>gateway_process_heap_bytes</c>), so the curves are the ones an operator's
 /// dashboard shows. The soak forces a full GC only at the end of the baseline and at the very end.
 /// </remarks>
@@ -40,7 +40,7 @@ internal readonly record struct SoakSample(
             seconds,
             phase,
             proxy.Child.ResidentBytes(),
-            (long)metrics.Sum("gateway_memory_heap_bytes"),
+            (long)metrics.Sum("gateway_gc_heap_size_bytes"),
             (long)metrics.Sum("gateway_process_heap_bytes"),
             (long)metrics.Sum("gateway_process_allocated_bytes"),
             (long)metrics.Sum("gateway_gc_collections{generation=\"2\"}"),

@@ -100,14 +100,16 @@ public sealed class EgressOptions
     /// hard limit when one is set, else the machine's memory). See docs/operations.md, "Memory limit".</summary>
     public long MemoryLimit { get; set; }
 
-    /// <summary>Fraction of <see cref="MemoryLimit"/> from which new clients are refused with HTTP 503.</summary>
-    public double MemoryRefuseAt { get; set; } = 0.80;
+    /// <summary>Fraction of <see cref="MemoryLimit"/> from which new clients are refused with HTTP 503. Well below 1: the limit
+    /// is what the GC may commit, and it needs room beyond the live objects (its allocation budget, regions part-filled,
+    /// holes between pinned socket buffers); a heap of 60% live was measured to fail allocations at the limit.</summary>
+    public double MemoryRefuseAt { get; set; } = 0.60;
 
     /// <summary>Fraction of <see cref="MemoryLimit"/> (after a full collection) from which the largest client backlogs are cut with 4000.</summary>
-    public double MemoryShedAt { get; set; } = 0.90;
+    public double MemoryShedAt { get; set; } = 0.70;
 
     /// <summary>Fraction of <see cref="MemoryLimit"/> below which refused clients are accepted again.</summary>
-    public double MemoryResumeAt { get; set; } = 0.70;
+    public double MemoryResumeAt { get; set; } = 0.50;
 
     /// <summary>How often the GC heap is compared with the limit.</summary>
     public TimeSpan MemoryCheckInterval { get; set; } = TimeSpan.FromMilliseconds(250);

@@ -126,7 +126,7 @@ public sealed partial class ProxyServer
 
         if (await TryServeHttpAsync(transport, request).ConfigureAwait(false)) return;
 
-        if (_context.Memory.RefusesClients)
+        if (_context.Memory.RefusesNow())
         {
             // Refused before the 101 with a body that says why: a library retries the connection later, and the clients
             // already served keep their memory (docs/operations.md, "Memory limit").

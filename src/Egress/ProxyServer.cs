@@ -52,6 +52,7 @@ public sealed partial class ProxyServer : IAsyncDisposable
         _maintenanceLoop = Task.Run(MaintenanceLoopAsync);
         _memoryLoop = Task.Run(MemoryLoopAsync);
         EgressLog.Listening(logger, LocalEndPoint, shards.ShardStart, shards.ShardEnd - 1, shards.TotalShards, _context.ResumeUrl);
+        EgressLog.MemoryGuardStarted(logger, Mib(_context.Memory.Limit), Mib(_context.Memory.RefuseBytes), Mib(_context.Memory.ShedBytes));
     }
 
     /// <summary>The address actually listened on (the real port when Port is 0).</summary>

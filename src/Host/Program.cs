@@ -68,7 +68,7 @@ public static class Program
                     return 2;
                 }
 
-                log.Info($"memory_limit_mb: the GC heap is limited to {Wiring.GcHeapLimit.Current / (1024 * 1024)} MiB; new clients are refused from 80% of it, the largest client backlogs are cut from 90% (docs/operations.md, \"Memory limit\")");
+                log.Info($"memory_limit_mb: the GC heap hard limit is {Wiring.GcHeapLimit.Current / (1024 * 1024)} MiB");
             }
             using ConfigWatcher? watcher = cli.Simulate || !File.Exists(cli.ConfigPath) ? null : new ConfigWatcher(cli.ConfigPath, config, Environment.GetEnvironmentVariable, log);
             if (watcher is not null)

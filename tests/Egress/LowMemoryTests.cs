@@ -91,7 +91,7 @@ public sealed class LowMemoryTests
             set => Interlocked.Exchange(ref _heap, value);
         }
 
-        public long HeapAfterLastCollection() => Heap;
+        public long HeapNow() => Heap;
 
         public long Collect() => Heap;
     }

@@ -90,6 +90,9 @@ internal sealed partial class ClientConnection
             IShardFeed feed = session.Feed;
             if (!feed.IsReady) await feed.WaitReadyAsync(ct).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
+            // A READY + GUILD_CREATE burst is the largest thing a client costs: none starts near the memory limit (a flood
+            // of clients past the upgrade in one instant must not build theirs all at once; docs/operations.md, "Memory limit").
+            if (RefusedForMemory()) return;
 
             PayloadRing<EventMeta> ring = feed.Ring;
             (IShardSnapshot snapshot, hold) = await TakeHeldSnapshotAsync(feed, ring, ct).ConfigureAwait(false);
@@ -112,8 +115,13 @@ internal sealed partial class ClientConnection
                 scratch.Reset();
                 WriteGuild(scratch, snapshot, guildId, seq, guildOptions);
                 if (!Output.TrySend(scratch.WrittenSpan)) return;
-                // Let the socket set the pace: the burst may be megabytes.
-                if (Output.IsFlushPending) await Output.WhenFlushedAsync().WaitAsync(ct).ConfigureAwait(false);
+                // Let the socket set the pace: the burst may be megabytes. A client that cannot take it while memory runs
+                // low is the newest, so the first to go.
+                if (Output.IsFlushPending)
+                {
+                    if (RefusedForMemory()) return;
+                    await Output.WhenFlushedAsync().WaitAsync(ct).ConfigureAwait(false);
+                }
             }
 
             session.Cursor.StartAt(reader, seq, snapshot.Position);
@@ -142,6 +150,14 @@ internal sealed partial class ClientConnection
             hold?.Release();
             reader?.Dispose();
         }
+    }
+
+    /// <summary>Closes the connection with 4000 "the proxy is low on memory" when the memory guard refuses new clients now.</summary>
+    private bool RefusedForMemory()
+    {
+        if (!_context.Memory.RefusesNow()) return false;
+        Close(GatewayCloseCode.UnknownError, ProxyServer.LowMemoryReason, ClientDisconnectReason.LowMemory, keepSession: false);
+        return true;
     }
 
     /// <summary>A snapshot and a hold on the ring exactly at its position (null when holds are off or impossible).</summary>

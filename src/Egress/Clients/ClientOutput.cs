@@ -129,10 +129,11 @@ internal sealed partial class ClientOutput
             {
                 WebSocketFrameWriter.WriteClose(_writer, code, reason);
             }
-            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or OutOfMemoryException)
             {
                 // The socket's send loop completes the pipe's writer itself when a send fails, on its own thread: a
-                // write racing that sees a completed writer or a span cut short (the frame itself always fits).
+                // write racing that sees a completed writer or a span cut short (the frame itself always fits). Or the
+                // heap is at its limit and the frame's buffer could not be had: the close must still go on.
                 _faulted = true;
                 return false;
             }

@@ -41,7 +41,7 @@ internal sealed class EgressMetrics
         _droppedCommands = [dropped.WithLabels("3"), dropped.WithLabels("4"), dropped.WithLabels("8"), dropped.WithLabels("31")];
         MemoryLimitBytes = factory.CreateGauge("gateway_memory_limit_bytes",
             "The memory limit the GC heap is held under (memory_limit_mb, else the GC's own limit: its heap hard limit or the machine's memory).");
-        MemoryHeapBytes = factory.CreateGauge("gateway_memory_heap_bytes", "The GC heap as the last collection left it (what the memory guard compares with the limit).");
+        MemoryHeapBytes = factory.CreateGauge("gateway_memory_heap_bytes", "The GC heap in use now, garbage not yet collected included (what the memory guard compares with the limit).");
         MemoryState = factory.CreateGauge("gateway_memory_state",
             "The memory guard: 0 normal, 1 new clients refused (HTTP 503), 2 the largest client backlogs being cut (4000 \"the proxy is low on memory\").");
         OpenConnections = factory.CreateGauge("gateway_open_connections", "Open TCP connections on the client port, in any state (before the upgrade too).");
@@ -63,7 +63,7 @@ internal sealed class EgressMetrics
     /// <summary>The memory limit (set before a scrape).</summary>
     public Gauge MemoryLimitBytes { get; }
 
-    /// <summary>The GC heap after the last collection (set before a scrape).</summary>
+    /// <summary>The GC heap in use (set before a scrape).</summary>
     public Gauge MemoryHeapBytes { get; }
 
     /// <summary>The memory guard's state (set before a scrape).</summary>

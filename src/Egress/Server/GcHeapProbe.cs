@@ -15,7 +15,9 @@ internal sealed class GcHeapProbe : IHeapProbe
     public static long AvailableBytes => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
     /// <inheritdoc />
-    public long HeapAfterLastCollection() => GC.GetGCMemoryInfo().HeapSizeBytes;
+    /// <remarks>The bytes in use now, garbage not yet collected included: the heap as of the last collection goes stale
+    /// between collections (pinned socket buffers and large arrays can grow it by tens of MiB without one).</remarks>
+    public long HeapNow() => GC.GetTotalMemory(forceFullCollection: false);
 
     /// <inheritdoc />
     public long Collect()
@@ -25,6 +27,6 @@ internal sealed class GcHeapProbe : IHeapProbe
         // Large payload arrays and grown buffers live on the large object heap, which is compacted only when asked.
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return GC.GetGCMemoryInfo().HeapSizeBytes;
+        return GC.GetTotalMemory(forceFullCollection: false);
     }
 }

@@ -14,8 +14,8 @@ internal enum MemoryState
 /// <summary>Reads the GC heap for <see cref="MemoryGuard"/> (a seam so the decisions can be tested without a real heap).</summary>
 internal interface IHeapProbe
 {
-    /// <summary>The GC heap size as the last collection left it, in bytes.</summary>
-    long HeapAfterLastCollection();
+    /// <summary>The GC heap in use now, in bytes (garbage not yet collected included).</summary>
+    long HeapNow();
 
     /// <summary>Frees what the process holds only for reuse, forces a full compacting collection and returns the heap after it.</summary>
     long Collect();
@@ -27,9 +27,9 @@ internal interface IHeapProbe
 /// except <see cref="State"/> and <see cref="HeapBytes"/>, which any thread may read.
 /// </summary>
 /// <remarks>
-/// The heap the last collection left holds garbage a full collection would free (gen2 garbage after an ephemeral GC,
-/// pooled buffers): refusing new clients on that reading is cheap and reversible, but cutting clients is not, so a cut
-/// is decided only on a reading taken right after a forced full collection (at most one per
+/// The heap in use holds garbage a full collection would free (everything since the last GC, gen2 garbage, pooled
+/// buffers): refusing new clients on that reading is cheap and reversible, but cutting clients is not, so a cut is
+/// decided only on a reading taken right after a forced full collection (at most one per
 /// <see cref="ConfirmIntervalMs"/>). Bytes of clients already cut but not yet torn down (their close frame still
 /// draining) count as freed, so one high reading does not cut everyone.
 /// </remarks>
@@ -80,11 +80,15 @@ internal sealed class MemoryGuard
     /// <summary>True while new clients are refused.</summary>
     public bool RefusesClients => State != MemoryState.Normal;
 
+    /// <summary>True when new work for clients must not start: refusing, or the heap in use is at the refuse threshold
+    /// now (between two checks a flood of clients can grow it). Any thread.</summary>
+    public bool RefusesNow() => State != MemoryState.Normal || _probe.HeapNow() >= RefuseBytes;
+
     /// <summary>The heap the last check read, in bytes.</summary>
     public long HeapBytes => Volatile.Read(ref _heap);
 
-    /// <summary>The heap as the last collection left it, read now (for the gauges; decides nothing).</summary>
-    public long ReadHeap() => _probe.HeapAfterLastCollection();
+    /// <summary>The heap in use, read now (for the gauges; decides nothing).</summary>
+    public long ReadHeap() => _probe.HeapNow();
 
     /// <summary>A cut was decided but no client had a backlog to cut: the heap is held elsewhere (cache, rings), so the next
     /// forced collection waits <see cref="RecheckIntervalMs"/> instead of running every second for nothing.</summary>
@@ -97,7 +101,7 @@ internal sealed class MemoryGuard
     public long Check(long nowMs, long pendingRelease)
     {
         MemoryState state = State;
-        long heap = _probe.HeapAfterLastCollection();
+        long heap = _probe.HeapNow();
         bool confirmed = false;
         bool suspect = heap - pendingRelease >= ShedBytes
             || (state == MemoryState.Normal && heap >= RefuseBytes)

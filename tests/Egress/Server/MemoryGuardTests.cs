@@ -125,7 +125,7 @@ public sealed class MemoryGuardTests
 
         public int Collections { get; private set; }
 
-        public long HeapAfterLastCollection() => Heap;
+        public long HeapNow() => Heap;
 
         public long Collect()
         {

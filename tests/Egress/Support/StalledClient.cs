@@ -14,8 +14,10 @@ internal sealed class StalledClient : IDisposable
     private readonly Socket _socket;
     private readonly WebSocketMessageReader _reader = new(WebSocketRole.Client, 64 * 1024 * 1024, validateUtf8: false);
     private readonly ArrayBufferWriter<byte> _sink = new();
-    private readonly byte[] _buffer = new byte[64 * 1024];
-    private byte[] _pending = [];
+    private const int ReceiveChunk = 64 * 1024;
+    private byte[] _pending = new byte[128 * 1024];
+    private int _pendingStart;
+    private int _pendingCount;
 
     private StalledClient(Socket socket)
     {
@@ -68,9 +70,12 @@ internal sealed class StalledClient : IDisposable
         using var timeout = new CancellationTokenSource(limit);
         while (true)
         {
-            var sequence = new ReadOnlySequence<byte>(_pending);
+            var sequence = new ReadOnlySequence<byte>(_pending, _pendingStart, _pendingCount);
             WebSocketReadStatus status = _reader.TryRead(ref sequence, _sink);
-            _pending = sequence.ToArray(); // the reader keeps a partial frame's state: only the unread rest is kept
+            // The reader keeps a partial frame's state: only the unread rest is kept.
+            int consumed = _pendingCount - (int)sequence.Length;
+            _pendingStart += consumed;
+            _pendingCount -= consumed;
             if (status == WebSocketReadStatus.Error) throw new IOException("protocol error: " + _reader.Error);
             if (status == WebSocketReadStatus.Message)
             {
@@ -87,11 +92,28 @@ internal sealed class StalledClient : IDisposable
                 return null;
             }
 
-            int n = await _socket.ReceiveAsync(_buffer, SocketFlags.None, timeout.Token);
+            // Room for one more receive: move the unread rest to the front, grow when even that is too little.
+            if (_pending.Length - _pendingCount < ReceiveChunk)
+            {
+                byte[] target = _pendingCount + ReceiveChunk > _pending.Length ? new byte[Math.Max(_pending.Length * 2, _pendingCount + ReceiveChunk)] : _pending;
+                Buffer.BlockCopy(_pending, _pendingStart, target, 0, _pendingCount);
+                _pending = target;
+                _pendingStart = 0;
+            }
+            else if (_pendingStart + _pendingCount + ReceiveChunk > _pending.Length)
+            {
+                Buffer.BlockCopy(_pending, _pendingStart, _pending, 0, _pendingCount);
+                _pendingStart = 0;
+            }
+
+            int n = await _socket.ReceiveAsync(_pending.AsMemory(_pendingStart + _pendingCount, ReceiveChunk), SocketFlags.None, timeout.Token);
             if (n == 0) throw new IOException("connection ended without a close frame");
-            _pending = [.. _pending, .. _buffer.AsSpan(0, n)];
+            _pendingCount += n;
         }
     }
+
+    /// <summary>From now on the client is a fast reader: a socket receive buffer that no longer throttles the server.</summary>
+    public void StopStalling() => _socket.ReceiveBufferSize = 1024 * 1024;
 
     /// <summary>Sends one more gateway payload (a heartbeat), still reading nothing.</summary>
     public async Task SendAsync(string payload)

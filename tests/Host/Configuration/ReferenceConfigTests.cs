@@ -50,6 +50,7 @@ public class ReferenceConfigTests
         Assert.Equal(4096, config.RingSize);
         Assert.Null(config.RingSizes);
         Assert.Equal(4096, config.RingMemoryLimitMb);
+        Assert.Null(config.MemoryLimitMb);
         Assert.Equal(120, config.SessionTtlSeconds);
         Assert.Equal("https://discord.com/api/v10", config.Upstream.ApiBaseUrl);
         Assert.Null(config.Upstream.GatewayUrl);
@@ -100,7 +101,7 @@ public class ReferenceConfigTests
               "cache": {"channels": false, "presences": false, "emojis": false, "current_member": false,
                         "members": false, "roles": false, "scheduled_events": false, "soundboard_sounds": false,
                         "stage_instances": false, "stickers": false, "users": false, "voice_states": false},
-              "ring_size": 16, "ring_sizes": {"5": 1048576, "7": 32}, "ring_memory_limit_mb": 512,
+              "ring_size": 16, "ring_sizes": {"5": 1048576, "7": 32}, "ring_memory_limit_mb": 512, "memory_limit_mb": 2048,
               "session_ttl_seconds": 30,
               "upstream": {"api_base_url": "http://127.0.0.1:5000/api/v10", "gateway_url": "ws://127.0.0.1:5001",
                            "compression": "zstd-stream", "identify_queue_url": "http://queue:8000", "identify_margin_ms": 400},
@@ -133,6 +134,7 @@ public class ReferenceConfigTests
         Assert.Equal(32, c.RingSizeFor(7));
         Assert.Equal(16, c.RingSizeFor(6));
         Assert.Equal(512, c.RingMemoryLimitMb);
+        Assert.Equal(2048, c.MemoryLimitMb);
         Assert.Equal(30, c.SessionTtlSeconds);
         Assert.Equal(new UpstreamConfig
         {
