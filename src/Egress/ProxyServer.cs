@@ -52,7 +52,8 @@ public sealed partial class ProxyServer : IAsyncDisposable
         _maintenanceLoop = Task.Run(MaintenanceLoopAsync);
         _memoryLoop = Task.Run(MemoryLoopAsync);
         EgressLog.Listening(logger, LocalEndPoint, shards.ShardStart, shards.ShardEnd - 1, shards.TotalShards, _context.ResumeUrl);
-        EgressLog.MemoryGuardStarted(logger, Mib(_context.Memory.Limit), Mib(_context.Memory.RefuseBytes), Mib(_context.Memory.ShedBytes));
+        const double MiB = 1024 * 1024;
+        EgressLog.MemoryGuardStarted(logger, _context.Memory.Limit / MiB, _context.Memory.RefuseBytes / MiB, _context.Memory.ShedBytes / MiB);
     }
 
     /// <summary>The address actually listened on (the real port when Port is 0).</summary>

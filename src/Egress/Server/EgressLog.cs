@@ -69,6 +69,6 @@ internal static partial class EgressLog
     [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Memory recovered: the GC heap is {Heap} of the {Limit} memory limit ({Percent}); new clients are accepted again")]
     public static partial void MemoryRecovered(ILogger logger, string heap, string limit, string percent);
 
-    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Memory guard: limit {Limit}; new clients are refused from {Refuse}, the clients with the largest unsent backlogs are cut from {Shed}")]
-    public static partial void MemoryGuardStarted(ILogger logger, string limit, string refuse, string shed);
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Memory guard: limit {LimitMib:F1} MiB; new clients are refused from {RefuseMib:F1} MiB, the clients with the largest unsent backlogs are cut from {ShedMib:F1} MiB")]
+    public static partial void MemoryGuardStarted(ILogger logger, double limitMib, double refuseMib, double shedMib);
 }
