@@ -64,14 +64,18 @@ public sealed partial class MemoryPressureTests(Xunit.Abstractions.ITestOutputHe
                 var sync = new Lock();
                 // From the proxy's first cut on, every flood client reads (a client that reads nothing cannot be told
                 // anything: its close frame waits behind its backlog, and the proxy drops it after its close timeout).
+                // The proxy refuses (503) and cuts (4000) on the same condition, so the first refusal the flood sees starts the
+                // reading at once, before the log line of the first cut has come through.
                 bool reading = false;
+                void StartReadingLocked()
+                {
+                    reading = true;
+                    foreach (FloodClient client in flood) client.StartReading();
+                }
+
                 Task firstCut = proxy.WaitForLineAsync("with 4000: the proxy is low on memory", Limit).ContinueWith(_ =>
                 {
-                    lock (sync)
-                    {
-                        reading = true;
-                        foreach (FloodClient client in flood) client.StartReading();
-                    }
+                    lock (sync) StartReadingLocked();
                 }, TaskScheduler.Default);
                 for (int i = 0; i < 400; i++)
                 {
@@ -96,7 +100,11 @@ public sealed partial class MemoryPressureTests(Xunit.Abstractions.ITestOutputHe
                         }
                         catch (HandshakeRejectedException e)
                         {
-                            lock (sync) refusals.Add(e);
+                            lock (sync)
+                            {
+                                refusals.Add(e);
+                                if (!reading) StartReadingLocked();
+                            }
                         }
                         finally
                         {
