@@ -117,6 +117,17 @@ public sealed class EgressOptions
     /// <summary>Where the memory guard reads the heap (tests replace it; null: the GC).</summary>
     internal Server.IHeapProbe? HeapProbe { get; set; }
 
+    /// <summary>The bearer token <c>/admin/*</c> requires (<c>Authorization: Bearer &lt;token&gt;</c>); null disables the admin
+    /// endpoints everywhere (docs/operations.md, "Virtual shards and resharding").</summary>
+    public string? AdminToken { get; set; }
+
+    /// <summary>Where <c>/admin/*</c> is served (plain http, its own listener); null serves it on the client port. Either way
+    /// it needs <see cref="AdminToken"/>.</summary>
+    public IPEndPoint? AdminEndPoint { get; set; }
+
+    /// <summary>What <c>/admin/reshard</c> does; null answers 503.</summary>
+    public Http.IAdminHandler? AdminHandler { get; set; }
+
     /// <summary>True when the client port speaks TLS.</summary>
     public bool Tls => TlsCertificateFile is not null;
 
@@ -151,6 +162,8 @@ public sealed class EgressOptions
         }
 
         if (MemoryCheckInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MemoryCheckInterval), MemoryCheckInterval, "must be positive");
+        if (AdminToken is not null && AdminToken.Trim().Length < 16) throw new ArgumentException("AdminToken must be at least 16 characters.", nameof(AdminToken));
+        if (AdminEndPoint is not null && AdminToken is null) throw new ArgumentException("AdminEndPoint needs AdminToken.", nameof(AdminEndPoint));
         if (ValidateToken && string.IsNullOrWhiteSpace(Token)) throw new ArgumentException("Token is required when ValidateToken is on.", nameof(Token));
     }
 }

@@ -260,6 +260,11 @@ public sealed partial class ProxyServer
     private static string ReasonPhrase(int status) => status switch
     {
         200 => "OK",
+        202 => "Accepted",
+        401 => "Unauthorized",
+        409 => "Conflict",
+        422 => "Unprocessable Entity",
+        502 => "Bad Gateway",
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",

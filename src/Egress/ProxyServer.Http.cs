@@ -15,6 +15,13 @@ public sealed partial class ProxyServer
     private async Task<bool> TryServeHttpAsync(IDuplexPipe transport, HttpRequest request)
     {
         string path = request.Path.Length > 1 ? request.Path.TrimEnd('/') : request.Path;
+        if (IsAdminPath(path))
+        {
+            await ServeAdminAsync(transport.Output, request, path, adminListener: false).ConfigureAwait(false);
+            await CloseTransportAsync(transport).ConfigureAwait(false);
+            return true;
+        }
+
         bool discovery = GatewayDiscovery.TryMatch(path, out bool bot);
         bool endpoint = discovery || path is "/metrics" or "/health" or "/shard-count";
         if (!endpoint) return false;

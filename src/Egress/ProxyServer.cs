@@ -24,6 +24,8 @@ public sealed partial class ProxyServer : IAsyncDisposable
     private readonly Task _acceptLoop;
     private readonly Task _maintenanceLoop;
     private readonly Task _memoryLoop;
+    private readonly Socket? _adminListener;
+    private readonly Task? _adminLoop;
     private readonly ConnectionLimiter _limiter;
     private readonly CertificateReloader? _certificates;
     private int _disposed;
@@ -36,6 +38,15 @@ public sealed partial class ProxyServer : IAsyncDisposable
         try
         {
             _listener = Bind(options);
+            try
+            {
+                _adminListener = BindAdmin(options);
+            }
+            catch
+            {
+                _listener.Dispose();
+                throw;
+            }
         }
         catch
         {
@@ -51,6 +62,7 @@ public sealed partial class ProxyServer : IAsyncDisposable
         _acceptLoop = Task.Run(AcceptLoopAsync);
         _maintenanceLoop = Task.Run(MaintenanceLoopAsync);
         _memoryLoop = Task.Run(MemoryLoopAsync);
+        if (_adminListener is { } admin) _adminLoop = Task.Run(() => AdminAcceptLoopAsync(admin));
         EgressLog.Listening(logger, LocalEndPoint, shards.ShardStart, shards.ShardEnd - 1, shards.TotalShards, _context.ResumeUrl);
         const double MiB = 1024 * 1024;
         EgressLog.MemoryGuardStarted(logger, _context.Memory.Limit / MiB, _context.Memory.RefuseBytes / MiB, _context.Memory.ShedBytes / MiB);
@@ -123,6 +135,7 @@ public sealed partial class ProxyServer : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stop.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
+        _adminListener?.Dispose();
         foreach (ClientConnection client in _context.Connections.Keys)
         {
             client.Close(GatewayCloseCode.ServiceRestart, "gateway proxy restarting", ClientDisconnectReason.Shutdown, keepSession: false);
@@ -143,6 +156,7 @@ public sealed partial class ProxyServer : IAsyncDisposable
         await IgnoreCancellation(_acceptLoop).ConfigureAwait(false);
         await IgnoreCancellation(_maintenanceLoop).ConfigureAwait(false);
         await IgnoreCancellation(_memoryLoop).ConfigureAwait(false);
+        if (_adminLoop is not null) await IgnoreCancellation(_adminLoop).ConfigureAwait(false);
         _certificates?.Dispose();
         _context.Sessions.Clear();
         _stop.Dispose();

@@ -113,6 +113,9 @@ public sealed class IngressOptions
     /// <summary>The ring size of <paramref name="shardId"/>.</summary>
     public int RingSizeFor(int shardId) => RingSizes is not null && RingSizes.TryGetValue(shardId, out int size) ? size : RingSize;
 
+    /// <summary>A shallow copy (a reshard's new shard set starts from the running set's options).</summary>
+    public IngressOptions Copy() => (IngressOptions)MemberwiseClone();
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first wrong value.</summary>
     public void Validate()
     {

@@ -31,6 +31,9 @@ public sealed partial class Shard : IShardFeed
     /// <summary>The close code the proxy sends when it means to resume (anything but 1000/1001 keeps the session).</summary>
     public const ushort ResumableCloseCode = 4900;
 
+    /// <summary>The close code that ends the session at Discord (a shard set replaced by a reshard).</summary>
+    public const ushort NormalCloseCode = 1000;
+
     private readonly ShardSettings _settings;
     private readonly ILogger _logger;
     private readonly ShardMetrics _metrics;
@@ -141,12 +144,13 @@ public sealed partial class Shard : IShardFeed
         _runTask = Task.Run(() => RunAsync(ct), CancellationToken.None);
     }
 
-    /// <summary>Closes the upstream connection with <see cref="ResumableCloseCode"/> (Discord keeps the session resumable) and stops.</summary>
+    /// <summary>Closes the upstream connection with <see cref="ResumableCloseCode"/> (Discord keeps the session resumable), or
+    /// with 1000 when <paramref name="endSession"/> (Discord ends the session: a replaced shard set), and stops.</summary>
     /// <remarks>The cache applies every event published before it stops, so <see cref="CaptureState"/> pairs the cache with the last sequence exactly.</remarks>
-    internal async Task StopAsync(CancellationToken ct)
+    internal async Task StopAsync(bool endSession, CancellationToken ct)
     {
-        // A shard stopped by a fatal close has no session worth saving.
-        _resumableAtStop = _state != ShardState.Stopped;
+        // A shard stopped by a fatal close, or whose session is ended on purpose, has no session worth saving.
+        _resumableAtStop = _state != ShardState.Stopped && !endSession;
         _stopping = true;
         ConnectionContext? ctx = Volatile.Read(ref _current);
         try
@@ -154,7 +158,7 @@ public sealed partial class Shard : IShardFeed
             if (ctx is not null)
             {
                 // Connected: close with a resumable code and give Discord a moment to close its side.
-                ctx.End(new ConnectionEnd(UpstreamEndReason.Stopping), ResumableCloseCode);
+                ctx.End(new ConnectionEnd(UpstreamEndReason.Stopping), endSession ? NormalCloseCode : ResumableCloseCode);
                 await _runTask.WaitAsync(_settings.CloseTimeout, ct).ConfigureAwait(false);
             }
         }

@@ -20,6 +20,8 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
     private readonly IIdentifyQueue _identifyQueue;
     private int _stopped;
     private string? _stateFile;
+    private IngressOptions _options = null!;
+    private bool _ownsQueue = true;
 
     private ShardManager(Shard[] shards, int totalShards, int shardStart, int shardEnd, GatewayBotInfo gateway, IngressMetrics metrics, ILogger logger, IIdentifyQueue identifyQueue)
     {
@@ -77,8 +79,15 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
             throw new ArgumentException($"The shard range [{start}, {end}) does not fit the shard count {total}: check shard_start, shard_end and shards.", nameof(options));
         }
 
-        var metrics = new IngressMetrics(options.Metrics);
         IIdentifyQueue queue = CreateIdentifyQueue(options, gateway, logger);
+        Dictionary<int, SavedShard>? restored = options.StateFile is { } stateFile ? LoadState(stateFile, options.StateMaxAge, total, start, end, logger) : null;
+        return Create(options, gateway, total, start, end, queue, restored, logger);
+    }
+
+    private static ShardManager Create(IngressOptions options, GatewayBotInfo gateway, int total, int start, int end, IIdentifyQueue queue,
+        Dictionary<int, SavedShard>? restored, ILogger logger)
+    {
+        var metrics = new IngressMetrics(options.Metrics);
         var settings = new ShardSettings(
             options.Token,
             options.Intents,
@@ -93,7 +102,6 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
             options.ReidentifyDelay,
             options.MaxReconnectDelay,
             options.GuildReadyTimeout);
-        Dictionary<int, SavedShard>? restored = options.StateFile is { } stateFile ? LoadState(stateFile, options.StateMaxAge, total, start, end, logger) : null;
         var shards = new Shard[end - start];
         // One budget, one trim timer and one segment pool for every ring of the process (docs/architecture.md, "Ring memory").
         var ringMemory = new RingMemory(options.RingMemoryLimit, options.RingRetention, options.Time)
@@ -116,7 +124,7 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
             }
         }
 
-        var manager = new ShardManager(shards, total, start, end, gateway, metrics, logger, queue) { _stateFile = options.StateFile, RingMemory = ringMemory };
+        var manager = new ShardManager(shards, total, start, end, gateway, metrics, logger, queue) { _stateFile = options.StateFile, RingMemory = ringMemory, _options = options };
         metrics.Registry.AddBeforeCollectCallback(manager.UpdateMetrics);
         IngressLog.Starting(logger, start, end, total, gateway.SessionStartLimit.MaxConcurrency, gateway.SessionStartLimit.Remaining);
         foreach (Shard shard in shards)
@@ -128,7 +136,13 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
     }
 
     /// <summary>Closes every upstream connection with a resumable code (4900) so Discord keeps the sessions, stops the shards, and writes the state file when one is configured.</summary>
-    public async Task StopAsync(CancellationToken ct)
+    public Task StopAsync(CancellationToken ct) => StopAsync(endSessions: false, ct);
+
+    /// <summary>As <see cref="StopAsync(CancellationToken)"/>, but every upstream connection is closed with 1000, so Discord ends
+    /// the sessions (a shard set replaced by a reshard), and no state file is written.</summary>
+    public Task EndSessionsAsync(CancellationToken ct) => StopAsync(endSessions: true, ct);
+
+    private async Task StopAsync(bool endSessions, CancellationToken ct)
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
         {
@@ -138,15 +152,19 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
         var stops = new Task[_shards.Length];
         for (int i = 0; i < _shards.Length; i++)
         {
-            stops[i] = _shards[i].StopAsync(ct);
+            stops[i] = _shards[i].StopAsync(endSessions, ct);
         }
 
         await Task.WhenAll(stops).ConfigureAwait(false);
-        (_identifyQueue as IDisposable)?.Dispose();
+        if (_ownsQueue)
+        {
+            (_identifyQueue as IDisposable)?.Dispose();
+        }
+
         // The rings stay readable (not trimmed by age any more); they go with the shards.
         RingMemory.Dispose();
         IngressLog.Stopped(_logger, _shards.Length);
-        if (_stateFile is not null)
+        if (_stateFile is not null && !endSessions)
         {
             SaveState(_stateFile);
         }
@@ -187,6 +205,12 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
 
     private void UpdateMetrics()
     {
+        // A replaced set's shards share ids (and metric labels) with the set serving now.
+        if (Volatile.Read(ref _stopped) != 0)
+        {
+            return;
+        }
+
         foreach (Shard shard in _shards)
         {
             shard.UpdateCacheMetrics();

@@ -35,7 +35,8 @@ internal sealed partial class ClientConnection
         }
 
         MarkAuthenticated();
-        IShardDirectory shards = _context.Shards;
+        ShardSet set = _context.CurrentSet;
+        IShardDirectory shards = set.Directory;
         IShardFeed? feed = null;
         if (request!.ShardCount == shards.TotalShards && request.ShardId >= shards.ShardStart && request.ShardId < shards.ShardEnd)
         {
@@ -44,7 +45,7 @@ internal sealed partial class ClientConnection
 
         if (feed is null && request.ShardCount != shards.TotalShards)
         {
-            OnIdentifyVirtual(request);
+            OnIdentifyVirtual(request, set);
             return;
         }
 
@@ -58,6 +59,7 @@ internal sealed partial class ClientConnection
         var session = new ClientSession(ClientSession.NewId(), _context.Sessions.NextNumber(), request.Token, feed, _context.RouterFor(feed.ShardId),
             _context.VoiceRouterFor(feed.ShardId), default, request.PayloadCompression)
         {
+            Generation = set.Generation,
             // Missing intents (pre-v8 habits) are tolerated: such a client gets everything, as before intents existed.
             Intents = request.IntentsGiven ? IntentFilter.For(request.Intents) : IntentFilter.All,
         };
@@ -71,6 +73,10 @@ internal sealed partial class ClientConnection
         session.Connection = this;
         Session = session;
         _state = ConnectionState.Starting;
+        // A switch to a new shard set between reading the set and publishing Session sent this connection no op 7:
+        // send it here (the switch publishes the set, then reads every Session; this publishes Session, then reads the set).
+        Interlocked.MemoryBarrier();
+        if (session.Generation != _context.Generation) RequestReconnect();
         // Some libraries (Eris) send no heartbeat until READY, which may wait for the shard: not enforced until then.
         Volatile.Write(ref _heartbeatEnforced, false);
         if (request.PayloadCompression && Output.Transport == Protocol.Compression.TransportCompression.None)

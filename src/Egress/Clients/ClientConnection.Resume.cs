@@ -43,6 +43,13 @@ internal sealed partial class ClientConnection
             return;
         }
 
+        if (session!.Generation != _context.Generation)
+        {
+            // Started on a shard set a reshard replaced: the client IDENTIFYs again and is served from the new set.
+            SendInvalidSession();
+            return;
+        }
+
         MarkAuthenticated();
 
         _state = ConnectionState.Starting;

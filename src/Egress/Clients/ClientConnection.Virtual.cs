@@ -16,9 +16,9 @@ namespace GatewayProxy.Egress.Clients;
 /// shard that can hold one of its guilds (docs/architecture.md, "Virtual shards").</summary>
 internal sealed partial class ClientConnection
 {
-    private void OnIdentifyVirtual(ClientIdentify request)
+    private void OnIdentifyVirtual(ClientIdentify request, ShardSet set)
     {
-        IShardDirectory shards = _context.Shards;
+        IShardDirectory shards = set.Directory;
         if (request.ShardCount is < 1 or > VirtualShard.MaxCount || request.ShardId < 0 || request.ShardId >= request.ShardCount)
         {
             Close(GatewayCloseCode.InvalidShard, $"invalid shard [{request.ShardId}, {request.ShardCount}]: the shard count must be 1..{VirtualShard.MaxCount} and the id below it",
@@ -44,6 +44,7 @@ internal sealed partial class ClientConnection
 
         var session = new ClientSession(ClientSession.NewId(), _context.Sessions.NextNumber(), request.Token, lanes, shard, default, request.PayloadCompression)
         {
+            Generation = set.Generation,
             Intents = request.IntentsGiven ? IntentFilter.For(request.Intents) : IntentFilter.All,
         };
         BeginStart(session, request);

@@ -72,6 +72,20 @@ internal static class HealthReport
                 _ => "normal",
             });
             writer.WriteEndObject();
+            if (context.Reshard is { } reshard)
+            {
+                writer.WriteStartObject("reshard"u8);
+                writer.WriteNumber("from"u8, reshard.From);
+                writer.WriteNumber("to"u8, reshard.To);
+                writer.WriteNumber("ready"u8, reshard.Ready);
+                writer.WriteString("phase"u8, reshard.Phase);
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WriteNull("reshard"u8);
+            }
+
             writer.WriteEndObject();
         }
 

@@ -46,6 +46,8 @@ internal enum ClientDisconnectReason
     /// <summary>The GC heap was near the memory limit and this client's backlog was among the largest, or an allocation for
     /// it failed (<see cref="GatewayCloseCode.UnknownError"/>, "the proxy is low on memory").</summary>
     LowMemory,
+    /// <summary>The proxy resharded and the client stayed on the replaced shard set after op 7 (1012).</summary>
+    Resharded,
 }
 
 /// <summary>Label values for <see cref="ClientDisconnectReason"/>.</summary>
@@ -56,7 +58,7 @@ internal static class ClientDisconnectReasons
         "client_close", "dropped", "backpressure", "overrun", "heartbeat_timeout", "rate_limited", "decode_error",
         "unknown_opcode", "not_authenticated", "authentication_failed", "already_authenticated", "invalid_shard",
         "protocol_error", "replaced", "shutdown", "authentication_timeout", "invalid_intents", "session_start_failed",
-        "relay_failed", "low_memory",
+        "relay_failed", "low_memory", "resharded",
     ];
 
     /// <summary>Number of reasons.</summary>

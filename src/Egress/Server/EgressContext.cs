@@ -18,7 +18,32 @@ internal sealed class EgressContext(EgressOptions options, IShardDirectory shard
 
     public EgressOptions Options { get; } = options;
 
-    public IShardDirectory Shards { get; } = shards;
+    private ShardSet _set = new(shards, 0);
+    private ReshardProgress? _reshard;
+
+    /// <summary>The shard set new sessions are served from.</summary>
+    public IShardDirectory Shards => Volatile.Read(ref _set).Directory;
+
+    /// <summary>The shard set new sessions are served from, with its generation (read once so the two agree).</summary>
+    public ShardSet CurrentSet => Volatile.Read(ref _set);
+
+    /// <summary>Bumped by every switch to a new shard set; a session of an older one cannot be resumed.</summary>
+    public int Generation => Volatile.Read(ref _set).Generation;
+
+    /// <summary>The reshard in progress, or null (shown by /health).</summary>
+    public ReshardProgress? Reshard
+    {
+        get => Volatile.Read(ref _reshard);
+        set => Volatile.Write(ref _reshard, value);
+    }
+
+    /// <summary>Serves new sessions from <paramref name="next"/>; returns the new generation.</summary>
+    public int SwitchTo(IShardDirectory next)
+    {
+        var set = new ShardSet(next, Volatile.Read(ref _set).Generation + 1);
+        Interlocked.Exchange(ref _set, set);
+        return set.Generation;
+    }
 
     public ILogger Logger { get; } = logger;
 
@@ -58,3 +83,6 @@ internal sealed class EgressContext(EgressOptions options, IShardDirectory shard
         return best;
     }
 }
+
+/// <summary>A shard directory and the generation it was switched in at.</summary>
+internal sealed record ShardSet(IShardDirectory Directory, int Generation);

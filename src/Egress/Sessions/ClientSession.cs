@@ -44,6 +44,9 @@ internal sealed class ClientSession
         NoncePrefix = Encoding.ASCII.GetBytes(NonceText);
     }
 
+    /// <summary>The shard set generation the session was started on (docs/architecture.md, "Resharding").</summary>
+    public int Generation { get; init; }
+
     /// <summary>The session id clients resume with (32 hex chars).</summary>
     public string Id { get; }
 

@@ -57,6 +57,28 @@ internal sealed class SessionRegistry
         return expired;
     }
 
+    /// <summary>Ends every detached session started before <paramref name="generation"/> (a replaced shard set); returns how many.</summary>
+    public int EndDetachedBefore(int generation)
+    {
+        int ended = 0;
+        foreach (KeyValuePair<string, ClientSession> pair in _sessions)
+        {
+            ClientSession session = pair.Value;
+            if (session.Generation >= generation) continue;
+            lock (session.SyncRoot)
+            {
+                if (session.Ended || session.Connection is not null) continue;
+                session.Ended = true;
+                session.DisposeReaders();
+            }
+
+            _sessions.TryRemove(pair);
+            ended++;
+        }
+
+        return ended;
+    }
+
     /// <summary>Ends every session (shutdown).</summary>
     public void Clear()
     {
