@@ -73,6 +73,24 @@ public sealed partial class ShardManager
         _ownsQueue = true;
     }
 
+    /// <summary>Reads <c>/gateway/bot</c> again (Discord's recommended shard count and the identify budget now).</summary>
+    public Task<GatewayBotInfo> FetchGatewayAsync(CancellationToken ct) => FetchGatewayAsync(_options, _logger, ct);
+
+    /// <summary>How many shards of the set are ready.</summary>
+    public int ReadyCount
+    {
+        get
+        {
+            int ready = 0;
+            foreach (Shard shard in _shards)
+            {
+                if (shard.IsReady) ready++;
+            }
+
+            return ready;
+        }
+    }
+
     /// <summary>Completes once every shard of the set is ready (READY and every guild answered).</summary>
     public async Task WaitAllReadyAsync(CancellationToken ct)
     {

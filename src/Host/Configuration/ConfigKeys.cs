@@ -13,6 +13,7 @@ internal static class ConfigKeys
         "backpressure", "twilight_http_proxy", "validate_token", "externally_accessible_url", "cache", "ring_size",
         "ring_sizes", "ring_memory_limit_mb", "memory_limit_mb", "session_ttl_seconds", "upstream", "state_file", "state_max_age_seconds",
         "max_connections_per_ip", "unauthenticated_timeout_seconds", "tls", "client_shards",
+        "admin", "auto_reshard",
     ];
 
     /// <summary>Keys of <c>activity</c>.</summary>
@@ -30,6 +31,9 @@ internal static class ConfigKeys
 
     /// <summary>Keys of <c>tls</c>.</summary>
     public static readonly string[] Tls = ["cert_file", "key_file"];
+
+    /// <summary>Keys of <c>admin</c>.</summary>
+    public static readonly string[] Admin = ["listen", "token"];
 
     /// <summary>Every valid key as a full path ("cache.members"), for suggestions across objects.</summary>
     public static readonly string[] AllPaths = BuildAllPaths();
@@ -55,6 +59,11 @@ internal static class ConfigKeys
         foreach (var key in Tls)
         {
             paths.Add("tls." + key);
+        }
+
+        foreach (var key in Admin)
+        {
+            paths.Add("admin." + key);
         }
 
         return [.. paths];

@@ -80,6 +80,8 @@ internal sealed partial class ConfigValidator
         CheckTls(fields);
         ReadInteger(fields, "", "client_shards", 1, 4096, nullable: true,
             "an integer between 1 and 4096 (the shard count /gateway/bot tells clients to use), or null for the upstream count");
+        CheckAdmin(fields);
+        ReadBool(fields, "", "auto_reshard");
         return token;
     }
 
@@ -275,6 +277,39 @@ internal sealed partial class ConfigValidator
         ReadString(inner, "upstream", "identify_queue_url", nullable: true,
             "an http:// or https:// URL of a twilight gateway-queue", static s => IsUrl(s, "http", "https"));
         ReadInteger(inner, "upstream", "identify_margin_ms", 0, UpstreamConfig.MaxIdentifyMarginMs, nullable: false);
+    }
+
+    /// <summary><c>admin</c>: a token long enough to guess at no better than by brute force, and an optional listen address.</summary>
+    private void CheckAdmin(Dictionary<string, JsonElement> fields)
+    {
+        const string wanted = "an object like {\"listen\": \"127.0.0.1:7879\", \"token\": \"<at least 16 characters>\"} or null";
+        if (!TryGet(fields, "", "admin", nullable: true, wanted, out var admin))
+        {
+            return;
+        }
+
+        if (admin.ValueKind != JsonValueKind.Object)
+        {
+            // Not echoed (as other wrong values are): it may be the token itself.
+            Error($"\"admin\" is a {admin.ValueKind.ToString().ToLowerInvariant()}, wanted {wanted}");
+            return;
+        }
+
+        var inner = Fields(admin, "admin", ConfigKeys.Admin);
+        ReadString(inner, "admin", "listen", nullable: true, "\"ip:port\" of the admin listener (e.g. \"127.0.0.1:7879\"), or null for the client port",
+            static s => System.Net.IPEndPoint.TryParse(s, out var endPoint) && endPoint.Port > 0 && s.Contains(':', StringComparison.Ordinal));
+        if (!inner.TryGetValue("token", out var token))
+        {
+            Error("\"admin.token\" is missing, wanted a string of at least 16 characters (admin requests send it as Authorization: Bearer <token>)");
+        }
+        else
+        {
+            // The value is never echoed: it is a secret.
+            if (token.ValueKind != JsonValueKind.String || token.GetString()!.Trim().Length < 16 || token.GetString()!.AsSpan().IndexOfAny(" \t\r\n") >= 0)
+            {
+                Error("\"admin.token\" must be a string of at least 16 characters without whitespace");
+            }
+        }
     }
 
     /// <summary><c>tls</c>: both files named, and the pair loadable now (a bad certificate stops the start, naming the file).</summary>

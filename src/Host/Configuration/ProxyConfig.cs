@@ -39,6 +39,8 @@ namespace GatewayProxy.Host.Configuration;
 /// <param name="MaxConnectionsPerIp">Most open connections one remote IP may hold on the client port; more get HTTP 429.</param>
 /// <param name="UnauthenticatedTimeoutSeconds">Time from TCP accept to a valid IDENTIFY or RESUME before the connection is closed (4003).</param>
 /// <param name="Tls">Certificate and key for https/wss on the client port; null serves plain http/ws.</param>
+/// <param name="Admin">The admin endpoints (<c>/admin/reshard</c>); null disables them.</param>
+/// <param name="AutoReshard">Reshard on its own when Discord's recommended shard count (/gateway/bot) passes the current one.</param>
 public sealed record ProxyConfig(
     [property: JsonPropertyName("log_level"), JsonConverter(typeof(LogLevelJsonConverter))] ProxyLogLevel LogLevel = ProxyLogLevel.Info,
     [property: JsonPropertyName("token")] string Token = "",
@@ -66,7 +68,9 @@ public sealed record ProxyConfig(
     [property: JsonPropertyName("max_connections_per_ip")] int MaxConnectionsPerIp = 1024,
     [property: JsonPropertyName("unauthenticated_timeout_seconds")] int UnauthenticatedTimeoutSeconds = 30,
     [property: JsonPropertyName("tls")] TlsConfig? Tls = null,
-    [property: JsonPropertyName("client_shards")] int? ClientShards = null)
+    [property: JsonPropertyName("client_shards")] int? ClientShards = null,
+    [property: JsonPropertyName("admin")] AdminConfig? Admin = null,
+    [property: JsonPropertyName("auto_reshard")] bool AutoReshard = false)
 {
     /// <summary>Default per-shard ring size.</summary>
     public const int DefaultRingSize = 4096;
@@ -130,7 +134,11 @@ public sealed record ProxyConfig(
     }
 
     /// <summary>A copy whose token is replaced with "[redacted]" (left empty when empty), safe to log or serialize.</summary>
-    public ProxyConfig Redacted() => this with { Token = Token.Length == 0 ? "" : ProxyLog.RedactedMarker };
+    public ProxyConfig Redacted() => this with
+    {
+        Token = Token.Length == 0 ? "" : ProxyLog.RedactedMarker,
+        Admin = Admin is null ? null : Admin with { Token = Admin.Token.Length == 0 ? "" : ProxyLog.RedactedMarker },
+    };
 
     /// <summary>The redacted configuration as JSON in config.json's format; never contains the token.</summary>
     public override string ToString() => JsonSerializer.Serialize(Redacted(), ConfigJsonContext.Default.ProxyConfig);

@@ -64,6 +64,8 @@ internal static class OptionsMapping
         ClientShards = config.ClientShards,
         // 0: the GC's own limit (DOTNET_GCHeapHardLimit, a container's, or the machine's memory).
         MemoryLimit = config.MemoryLimitMb is int mb ? (long)mb * 1024 * 1024 : 0,
+        AdminToken = config.Admin?.Token,
+        AdminEndPoint = config.Admin?.Listen is { } listen ? IPEndPoint.Parse(listen) : null,
         Metrics = metrics,
     };
 
