@@ -23,6 +23,17 @@ public sealed partial class DiscordSimulator
         Interlocked.Add(ref _guildCreateBytes, bytes);
     }
 
+    /// <summary>Sessions a shard holds now, live or waiting for a RESUME (a session its client closed with 1000/1001 is gone).</summary>
+    public int SessionCount(int shard)
+    {
+        var runtime = Shard(shard);
+        lock (runtime.Gate)
+        {
+            runtime.PruneExpiredLocked();
+            return runtime.Sessions.Count;
+        }
+    }
+
     /// <summary>Every dispatch sequenced on a shard (READY, GUILD_CREATEs, live events, replies, RESUMED), once per sequence number, in order.</summary>
     public IReadOnlyList<SentDispatch> GetSentDispatches(int shard)
     {

@@ -89,6 +89,7 @@ internal sealed class Resharder : IAdminHandler, IAsyncDisposable
         }
 
         var progress = new ReshardProgress(current.TotalShards, shards, 0, "connecting");
+        _inProgress.Set(1);
         lock (_lock)
         {
             _progress = progress;
@@ -120,7 +121,6 @@ internal sealed class Resharder : IAdminHandler, IAsyncDisposable
         int to = successor.TotalShards;
         try
         {
-            _inProgress.Set(1);
             Task ready = successor.WaitAllReadyAsync(ct);
             while (!ready.IsCompleted)
             {

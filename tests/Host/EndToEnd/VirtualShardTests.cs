@@ -179,12 +179,12 @@ public sealed class VirtualShardTests
         return all;
     }
 
-    private static IEnumerable<ulong> ReadyGuilds(ProxyClient client) =>
+    internal static IEnumerable<ulong> ReadyGuilds(ProxyClient client) =>
         client.Ready.Data.GetProperty("guilds").EnumerateArray().Select(g => ulong.Parse(g.GetProperty("id").GetString()!, CultureInfo.InvariantCulture));
 
-    private static ulong GuildOf(SentDispatch d) => GuildOf(d.Type, JsonDocument.Parse(d.Payload).RootElement.GetProperty("d"));
+    internal static ulong GuildOf(SentDispatch d) => GuildOf(d.Type, JsonDocument.Parse(d.Payload).RootElement.GetProperty("d"));
 
-    private static ulong GuildOf(GatewayMessage m) => GuildOf(m.Type, m.Data);
+    internal static ulong GuildOf(GatewayMessage m) => GuildOf(m.Type, m.Data);
 
     private static ulong GuildOf(string? type, JsonElement d)
     {
@@ -195,7 +195,7 @@ public sealed class VirtualShardTests
     }
 
     /// <summary>The payload without its <c>s</c> value: what must match byte for byte between upstream and a client.</summary>
-    private static string Unsequenced(byte[] payload)
+    internal static string Unsequenced(byte[] payload)
     {
         Assert.True(EnvelopeScanner.TryScan(payload, out Envelope envelope, out _));
         return Encoding.UTF8.GetString(payload.AsSpan(0, envelope.SeqStart)) + Encoding.UTF8.GetString(payload.AsSpan(envelope.SeqStart + envelope.SeqLength));
