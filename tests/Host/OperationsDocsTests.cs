@@ -123,6 +123,7 @@ public sealed partial class OperationsDocsTests
         _ = new IngressMetrics(registry);
         _ = new EgressMetrics(registry);
         GatewayProxy.Host.Wiring.RuntimeMetrics.Register(registry);
+        _ = new GatewayProxy.Host.Resharding.ReshardMetrics(registry);
         string text = await MetricsText.ScrapeAsync(registry);
         var families = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string line in text.Split('\n'))

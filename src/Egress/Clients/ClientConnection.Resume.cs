@@ -69,6 +69,9 @@ internal sealed partial class ClientConnection
             }
 
             Session = session;
+            // A reshard's switch that ran while the session was being claimed did not see it: op 7 from here (as BeginStart).
+            Interlocked.MemoryBarrier();
+            if (session.Generation != _context.Generation) RequestReconnect();
             // Every ring the session reads restarts after the event it had sent as (or before) client seq `seq`.
             RelayCursor[] lanes = session.Lanes;
             var positions = new long[lanes.Length];

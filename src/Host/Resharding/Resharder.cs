@@ -16,8 +16,7 @@ internal sealed class Resharder : IAdminHandler, IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly ProxyLog _log;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Gauge _inProgress;
-    private readonly Counter _total;
+    private readonly ReshardMetrics _metrics;
     private readonly Task? _autoLoop;
     private ShardManager _current;
     private ProxyServer? _server;
@@ -29,9 +28,7 @@ internal sealed class Resharder : IAdminHandler, IAsyncDisposable
     {
         _current = shards;
         _log = log;
-        MetricFactory factory = Prometheus.Metrics.WithCustomRegistry(metrics);
-        _inProgress = factory.CreateGauge("gateway_reshard_in_progress", "1 while a reshard connects a new upstream shard set, switches clients to it and closes the old one.");
-        _total = factory.CreateCounter("gateway_reshards_total", "Reshards by result: completed, refused (budget, range, count), failed (the new set did not get ready).", ["result"]);
+        _metrics = new ReshardMetrics(metrics);
         if (autoReshard) _autoLoop = Task.Run(() => AutoReshardLoopAsync(autoInterval));
     }
 
@@ -82,14 +79,14 @@ internal sealed class Resharder : IAdminHandler, IAsyncDisposable
                 _progress = null;
             }
 
-            _total.WithLabels("refused").Inc();
+            _metrics.Ended("refused");
             _last = $"refused: {e.Message}";
             _log.Warn($"reshard to {shards} shards refused: {e.Message}");
             return Reply(e is GatewayInfoException ? 502 : 422, $"reshard to {shards} shards refused: {e.Message}", null);
         }
 
         var progress = new ReshardProgress(current.TotalShards, shards, 0, "connecting");
-        _inProgress.Set(1);
+        _metrics.InProgress.Set(1);
         lock (_lock)
         {
             _progress = progress;
@@ -152,7 +149,7 @@ internal sealed class Resharder : IAdminHandler, IAsyncDisposable
             if (closed > 0) _log.Warn($"reshard: {closed} clients did not reconnect after op 7 within {DrainTimeout.TotalSeconds:0} s and were closed (1012)");
             Publish(new ReshardProgress(from, to, to, "closing"));
             await old.EndSessionsAsync(CancellationToken.None).ConfigureAwait(false);
-            _total.WithLabels("completed").Inc();
+            _metrics.Ended("completed");
             _last = $"completed: {from} to {to} shards";
             _log.Info($"reshard from {from} to {to} upstream shards completed; the old sessions are ended");
         }
@@ -163,13 +160,13 @@ internal sealed class Resharder : IAdminHandler, IAsyncDisposable
                 // Stopping after the switch: the old set still goes, with its sessions ended.
                 _server?.CloseClientsOnReplacedShards();
                 await old.EndSessionsAsync(CancellationToken.None).ConfigureAwait(false);
-                _total.WithLabels("completed").Inc();
+                _metrics.Ended("completed");
                 _last = $"completed: {from} to {to} shards";
             }
             else
             {
                 await old.AbandonSuccessorAsync(successor, CancellationToken.None).ConfigureAwait(false);
-                _total.WithLabels("failed").Inc();
+                _metrics.Ended("failed");
                 _last = e is OperationCanceledException ? "failed: the proxy stopped" : $"failed: {e.Message}";
                 if (e is not OperationCanceledException) _log.Error($"reshard from {from} to {to} shards failed, the old set keeps serving: {e.Message}", exception: e);
             }
@@ -182,7 +179,7 @@ internal sealed class Resharder : IAdminHandler, IAsyncDisposable
             }
 
             Publish(null);
-            _inProgress.Set(0);
+            _metrics.InProgress.Set(0);
         }
     }
 

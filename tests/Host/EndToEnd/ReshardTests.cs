@@ -188,7 +188,9 @@ public sealed class ReshardTests
 
         Assert.Equal(2, fixture.Proxy.Shards.TotalShards);
         Assert.Equal(2, fixture.Simulator.IdentifyCount);
-        Assert.DoesNotContain("gateway_reshards_total{", await MetricsAsync(fixture), StringComparison.Ordinal);
+        string metrics = await MetricsAsync(fixture);
+        Assert.Contains("gateway_reshards_total{result=\"refused\"} 0", metrics, StringComparison.Ordinal);
+        Assert.Contains("gateway_reshards_total{result=\"completed\"} 0", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
