@@ -120,6 +120,8 @@ internal static class E2eCommand
 
             plan.Add((Paced(1000), o.Targets));
             plan.Add((Paced(5000), [TargetKind.Proxy, TargetKind.Raw]));
+            // Virtual shards: the traffic of 16s-16c-none read by one client at n = 1 (proxy only: baselines have no virtual shards).
+            plan.Add((Make(16, 16, TransportCompression.None) with { Clients = 1, ClientShards = 1 }, [TargetKind.Proxy]));
             if (!o.NoScale)
             {
                 foreach (var shards in new[] { 1, 4, 16 })

@@ -7,6 +7,7 @@ namespace GatewayProxy.Perf.EndToEnd;
 /// </summary>
 internal sealed class FlowGate
 {
+    private readonly Dictionary<LoadClient, int> _lanes = [];
     private readonly List<LoadClient> _clients = [];
     private readonly SemaphoreSlim _progress = new(0);
     private int _waiting;
@@ -20,13 +21,20 @@ internal sealed class FlowGate
     /// <summary>Adds a client of this shard (before the firehose starts).</summary>
     public void Add(LoadClient client) => _clients.Add(client);
 
+    /// <summary>Adds a merged client, counted by what it received from this gate's shard (<paramref name="lane"/>).</summary>
+    public void Add(LoadClient client, int lane)
+    {
+        _clients.Add(client);
+        _lanes[client] = lane;
+    }
+
     /// <summary>Live events received by the slowest client (0 without clients).</summary>
     public long SlowestReceived()
     {
         var min = long.MaxValue;
         foreach (var client in _clients)
         {
-            min = Math.Min(min, client.LiveReceived);
+            min = Math.Min(min, _lanes.TryGetValue(client, out var lane) ? client.LaneReceived(lane) : client.LiveReceived);
         }
 
         return min == long.MaxValue ? 0 : min;

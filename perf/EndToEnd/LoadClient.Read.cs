@@ -79,7 +79,7 @@ internal sealed partial class LoadClient
                 // Only the unread tail stays buffered: it is counted again on the next read, so subtract it now.
                 Volatile.Write(ref _wireBytes, _wireBytes - buffer.Length);
                 _input.AdvanceTo(buffer.Start, buffer.End);
-                _gate.Notify();
+                NotifyGates();
                 if (result.IsCompleted)
                 {
                     Fail("the server closed the connection");
@@ -117,6 +117,12 @@ internal sealed partial class LoadClient
 
     private void OnLive(ReadOnlySpan<byte> payload)
     {
+        if (_lanes is not null)
+        {
+            OnLiveMerged(payload);
+            return;
+        }
+
         var k = _liveReceived;
         long seq;
         if (_expected.HasBytes)

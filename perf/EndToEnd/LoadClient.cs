@@ -39,8 +39,12 @@ internal sealed partial class LoadClient : IAsyncDisposable
     private long _lastHeartbeatSentMs;
     private volatile string? _error;
 
-    private LoadClient(Socket socket, ExpectedStream expected, FlowGate gate, TransportCompression compression, string token, int shardCount, long intents, int expectedGuilds)
+    private LoadClient(Socket socket, ExpectedStream expected, FlowGate gate, TransportCompression compression, string token, int shardCount, long intents, int expectedGuilds,
+        ExpectedStream[]? lanes, FlowGate[]? laneGates)
     {
+        _lanes = lanes;
+        _laneGates = laneGates;
+        _laneReceived = lanes is null ? null : new long[lanes.Length];
         _expectedGuilds = expectedGuilds;
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: false);
@@ -82,8 +86,11 @@ internal sealed partial class LoadClient : IAsyncDisposable
 
     /// <summary>Connects to <paramref name="url"/>, completes the WebSocket handshake, and starts reading; IDENTIFY follows HELLO.</summary>
     /// <param name="expectedGuilds">READY must list this many guilds (and as many GUILD_CREATEs follow); negative: any number.</param>
+    /// <param name="lanes">For a merged client (shard [0, 1] over several upstream shards): every upstream shard's stream,
+    /// each checked in its own order; null: <paramref name="expected"/> only.</param>
+    /// <param name="laneGates">The gates of <paramref name="lanes"/>, woken as this client progresses.</param>
     public static async Task<LoadClient> ConnectAsync(Uri url, ExpectedStream expected, FlowGate gate, TransportCompression compression,
-        string token, int shardCount, long intents, int expectedGuilds = -1)
+        string token, int shardCount, long intents, int expectedGuilds = -1, ExpectedStream[]? lanes = null, FlowGate[]? laneGates = null)
     {
         using var timeout = new CancellationTokenSource(ConnectLimit);
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -91,7 +98,7 @@ internal sealed partial class LoadClient : IAsyncDisposable
         try
         {
             await socket.ConnectAsync(url.Host, url.Port, timeout.Token).ConfigureAwait(false);
-            client = new LoadClient(socket, expected, gate, compression, token, shardCount, intents, expectedGuilds);
+            client = new LoadClient(socket, expected, gate, compression, token, shardCount, intents, expectedGuilds, lanes, laneGates);
             var query = "/?v=10&encoding=json" + (compression == TransportCompression.None ? "" : "&compress=" + TransportCompressions.ToQueryValue(compression));
             await client.HandshakeAsync(string.Create(CultureInfo.InvariantCulture, $"{url.Host}:{url.Port}"), query, timeout.Token).ConfigureAwait(false);
             client._readLoop = Task.Run(client.ReadLoopAsync);
@@ -134,7 +141,7 @@ internal sealed partial class LoadClient : IAsyncDisposable
     {
         _error ??= string.Create(CultureInfo.InvariantCulture, $"shard {_expected.Shard}: {error}");
         _snapshot.TrySetException(new InvalidOperationException(_error));
-        _gate.Notify();
+        NotifyGates();
     }
 
     private async Task HandshakeAsync(string host, string pathAndQuery, CancellationToken ct)

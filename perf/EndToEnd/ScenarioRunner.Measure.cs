@@ -26,11 +26,13 @@ internal sealed partial class ScenarioRunner
         var after = await _target.ReadStatsAsync().ConfigureAwait(false);
 
         long bytesAfter = 0;
+        long lanes = 0;
         long end = start;
         var latency = new LatencyHistogram();
         foreach (var client in _clients)
         {
             bytesAfter += client.WireBytes;
+            lanes += client.LaneCount;
             end = Math.Max(end, client.LastLiveStamp);
             latency.Add(client.Latency);
         }
@@ -38,7 +40,7 @@ internal sealed partial class ScenarioRunner
         return new RunResult(s, name)
         {
             Error = FirstClientError(),
-            Delivered = s.MeasuredEvents * _clients.Count,
+            Delivered = s.MeasuredEvents * lanes,
             WireBytes = bytesAfter - bytesBefore,
             Seconds = (double)(end - start) / Stopwatch.Frequency,
             P50 = latency.Percentile(0.50),

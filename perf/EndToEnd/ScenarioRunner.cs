@@ -96,6 +96,21 @@ internal sealed partial class ScenarioRunner : IAsyncDisposable
             _gates[shard] = new FlowGate(RunSettings.FlowWindow);
         }
 
+        if (s.ClientShards == 1)
+        {
+            // One client at [0, 1] reads every upstream shard; each shard's gate waits for its lane of that client.
+            var merged = await LoadClient.ConnectAsync(_target.ClientUrl, _expected[0], _gates[0], s.Compression, RunSettings.Token, 1, RunSettings.Intents,
+                lanes: _expected, laneGates: _gates).ConfigureAwait(false);
+            _clients.Add(merged);
+            for (var shard = 0; shard < s.Shards; shard++)
+            {
+                _gates[shard].Add(merged, shard);
+            }
+
+            await merged.Snapshot.WaitAsync(RunSettings.PhaseLimit).ConfigureAwait(false);
+            return;
+        }
+
         for (var i = 0; i < s.Clients; i++)
         {
             var shard = i % s.Shards;
