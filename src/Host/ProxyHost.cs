@@ -61,7 +61,7 @@ public sealed class ProxyHost : IAsyncDisposable
         IngressOptions ingressOptions = OptionsMapping.ToIngress(config, metrics);
         tuneIngress?.Invoke(ingressOptions);
         ShardManager shards = await ShardManager.StartAsync(ingressOptions, new ProxyLogger(log), ct).ConfigureAwait(false);
-        var resharder = new Resharder(shards, log, metrics, config.AutoReshard, AutoReshardInterval);
+        var resharder = new Resharder(shards, log, metrics);
         try
         {
             EgressOptions egressOptions = OptionsMapping.ToEgress(config, metrics);
@@ -69,6 +69,7 @@ public sealed class ProxyHost : IAsyncDisposable
             tuneEgress?.Invoke(egressOptions);
             ProxyServer server = ProxyServer.Start(egressOptions, shards, new ProxyLogger(log));
             resharder.Attach(server);
+            if (config.AutoReshard) resharder.StartAutoReshard(AutoReshardInterval);
             log.Info($"serving shards [{shards.ShardStart}, {shards.ShardEnd}) of {shards.TotalShards} at {(egressOptions.Tls ? "wss" : "ws")}://{server.LocalEndPoint}"
                 + (server.AdminEndPoint is { } admin ? $"; admin at http://{admin}" : egressOptions.AdminToken is not null ? "; admin on the client port" : ""));
             return new ProxyHost(config, resharder, server, metrics, log);

@@ -73,8 +73,19 @@ public sealed partial class ShardManager
         _ownsQueue = true;
     }
 
-    /// <summary>Reads <c>/gateway/bot</c> again (Discord's recommended shard count and the identify budget now).</summary>
-    public Task<GatewayBotInfo> FetchGatewayAsync(CancellationToken ct) => FetchGatewayAsync(_options, _logger, ct);
+    /// <summary>Reads <c>/gateway/bot</c> again (Discord's recommended shard count and the identify budget now), with the
+    /// options a new set would get (<paramref name="tune"/> as for <see cref="StartSuccessorAsync"/>).</summary>
+    public Task<GatewayBotInfo> FetchGatewayAsync(Action<IngressOptions>? tune, CancellationToken ct)
+    {
+        IngressOptions options = _options;
+        if (tune is not null)
+        {
+            options = _options.Copy();
+            tune(options);
+        }
+
+        return FetchGatewayAsync(options, _logger, ct);
+    }
 
     /// <summary>How many shards of the set are ready.</summary>
     public int ReadyCount

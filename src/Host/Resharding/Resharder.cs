@@ -17,19 +17,18 @@ internal sealed class Resharder : IAdminHandler, IAsyncDisposable
     private readonly ProxyLog _log;
     private readonly CancellationTokenSource _stop = new();
     private readonly ReshardMetrics _metrics;
-    private readonly Task? _autoLoop;
+    private Task? _autoLoop;
     private ShardManager _current;
     private ProxyServer? _server;
     private Task? _running;
     private ReshardProgress? _progress;
     private string _last = "none";
 
-    public Resharder(ShardManager shards, ProxyLog log, CollectorRegistry metrics, bool autoReshard, TimeSpan autoInterval)
+    public Resharder(ShardManager shards, ProxyLog log, CollectorRegistry metrics)
     {
         _current = shards;
         _log = log;
         _metrics = new ReshardMetrics(metrics);
-        if (autoReshard) _autoLoop = Task.Run(() => AutoReshardLoopAsync(autoInterval));
     }
 
     /// <summary>The shard set serving now.</summary>
@@ -45,6 +44,13 @@ internal sealed class Resharder : IAdminHandler, IAsyncDisposable
     public Task Completion => Volatile.Read(ref _running) ?? Task.CompletedTask;
 
     public void Attach(ProxyServer server) => _server = server;
+
+    /// <summary>Starts <c>auto_reshard</c>: every <paramref name="interval"/>, reshards when Discord's recommended count passes the current one.</summary>
+    public void StartAutoReshard(TimeSpan interval)
+    {
+        if (_autoLoop is not null) throw new InvalidOperationException("auto_reshard is already running");
+        _autoLoop = Task.Run(() => AutoReshardLoopAsync(interval));
+    }
 
     /// <inheritdoc />
     public async Task<AdminReply> ReshardAsync(int shards, CancellationToken ct)
@@ -191,8 +197,8 @@ internal sealed class Resharder : IAdminHandler, IAsyncDisposable
             try
             {
                 await Task.Delay(interval, ct).ConfigureAwait(false);
-                GatewayBotInfo gateway = await Current.FetchGatewayAsync(ct).ConfigureAwait(false);
-                if (gateway.Shards > Current.TotalShards)
+                GatewayBotInfo gateway = await Current.FetchGatewayAsync(TuneSuccessor, ct).ConfigureAwait(false);
+                if (gateway.Shards > Current.TotalShards && Volatile.Read(ref _running) is not { IsCompleted: false })
                 {
                     _log.Info($"auto_reshard: Discord recommends {gateway.Shards} shards, the proxy runs {Current.TotalShards}");
                     await ReshardAsync(gateway.Shards, ct).ConfigureAwait(false);

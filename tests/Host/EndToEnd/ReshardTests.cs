@@ -141,6 +141,33 @@ public sealed class ReshardTests
     }
 
     [Fact]
+    public async Task Auto_reshard_follows_the_recommended_shard_count_once_it_passes_the_current_one()
+    {
+        await using ProxyFixture fixture = await ProxyFixture.StartAsync();
+        await using DiscordSimulator next = await SimulatorClients.StartAsync(o =>
+        {
+            o.ShardCount = 4;
+            o.Token = fixture.Token;
+        });
+        fixture.Proxy.Resharder.TuneSuccessor = o => o.ApiBaseUrl = new Uri(next.ApiBaseUrl.ToString().TrimEnd('/'));
+        fixture.Proxy.Resharder.StartAutoReshard(TimeSpan.FromMilliseconds(20));
+
+        await fixture.WaitUntilAsync(() => fixture.Proxy.Shards.TotalShards == 4, "the proxy to run 4 shards");
+        await fixture.Proxy.Resharder.Completion.WaitAsync(ProxyFixture.WaitLimit);
+        await fixture.WaitUntilAsync(() => fixture.Simulator.SessionCount(0) == 0 && fixture.Simulator.SessionCount(1) == 0, "the old sessions to end");
+        // Discord now recommends what runs: the checks that follow start nothing more.
+        int gatewayReads = next.GatewayBotRequests;
+        await fixture.WaitUntilAsync(() => next.GatewayBotRequests >= gatewayReads + 3, "three more checks");
+        Assert.Equal([0, 1, 2, 3], next.GetIdentifyAttempts().Select(a => a.Shard).Order());
+        Assert.Equal(4, fixture.Proxy.Shards.TotalShards);
+        ProxyClient client = await ProxyFixture.ConnectIdentifiedAsync(fixture.ProxyUrl, fixture.Token, 0, 1);
+        await using (client)
+        {
+            Assert.Equal(next.State.GuildCount, client.Guilds.Count);
+        }
+    }
+
+    [Fact]
     public async Task Reshard_is_refused_with_422_when_the_identify_budget_is_too_low()
     {
         await using ProxyFixture fixture = await ProxyFixture.StartAsync(tuneEgress: AdminOnOwnPort);
