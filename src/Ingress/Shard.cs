@@ -200,6 +200,9 @@ public sealed partial class Shard : IShardFeed
         }
     }
 
+    /// <summary>Sets <c>gateway_shard_status</c> to the current state.</summary>
+    internal void PublishStatus() => _metrics.SetStatus((int)_state);
+
     private void SetState(ShardState state)
     {
         if (_state == ShardState.Stopped)

@@ -214,6 +214,8 @@ public sealed partial class ShardManager : IAsyncDisposable, IShardDirectory
         foreach (Shard shard in _shards)
         {
             shard.UpdateCacheMetrics();
+            // Again at every scrape: a reshard's replaced set, stopping, set the same shard ids' status to stopped.
+            shard.PublishStatus();
         }
     }
 }

@@ -133,6 +133,8 @@ public sealed class ReshardTests
             string metrics = await MetricsAsync(fixture);
             Assert.Contains("gateway_reshard_in_progress 0", metrics, StringComparison.Ordinal);
             Assert.Contains("gateway_reshards_total{result=\"completed\"} 1", metrics, StringComparison.Ordinal);
+            // The old set stopping does not leave its shard ids' status at "stopped" for the new set's shards 0 and 1.
+            for (int s = 0; s < 4; s++) Assert.Contains($"gateway_shard_status{{shard=\"{s}\"}} 5", metrics, StringComparison.Ordinal);
         }
         finally
         {
