@@ -138,7 +138,10 @@ public sealed partial class ProxyServer : IAsyncDisposable
         _adminListener?.Dispose();
         foreach (ClientConnection client in _context.Connections.Keys)
         {
-            client.Close(GatewayCloseCode.ServiceRestart, "gateway proxy restarting", ClientDisconnectReason.Shutdown, keepSession: false);
+            if (!client.Close(GatewayCloseCode.ServiceRestart, "gateway proxy restarting", ClientDisconnectReason.Shutdown, keepSession: false))
+            {
+                EgressLog.ClosingAtShutdown(_context.Logger, client.ShardId, client.CloseReason);
+            }
         }
 
         var pending = new List<Task>();

@@ -20,6 +20,9 @@ internal sealed partial class ClientConnection
     private bool _peerClosed;
     private GatewayCloseCode _closeCode;
 
+    /// <summary>Why the connection is closing (meaningful once <see cref="IsCloseRequested"/>).</summary>
+    public ClientDisconnectReason CloseReason => _closeReason;
+
     /// <summary>True once a close was decided (by either side).</summary>
     public bool IsCloseRequested => Volatile.Read(ref _closeRequested) != 0;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using GatewayProxy.Egress.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace GatewayProxy.Egress.Server;
@@ -11,6 +12,9 @@ internal static partial class EgressLog
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{Count} client connections did not finish closing in time")]
     public static partial void SlowShutdown(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Information, Message = "Shutdown: a client of shard {Shard} was already closing ({Reason}), so it gets no 1012")]
+    public static partial void ClosingAtShutdown(ILogger logger, int shard, ClientDisconnectReason reason);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Accept failed: {Error}")]
     public static partial void AcceptFailed(ILogger logger, System.Net.Sockets.SocketError error);

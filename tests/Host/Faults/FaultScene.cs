@@ -84,6 +84,14 @@ internal sealed partial class FaultScene : IAsyncDisposable
             + string.Join('\n', log.Split('\n').TakeLast(40));
     });
 
+    /// <summary>The last <paramref name="lines"/> lines of the proxy's log, for failure messages.</summary>
+    public string LogTail(int lines = 40)
+    {
+        string log;
+        lock (_logWriter) log = _log.ToString();
+        return string.Join('\n', log.Split('\n').TakeLast(lines));
+    }
+
     /// <summary>A new client on <paramref name="shard"/>, identified, its READY burst read.</summary>
     public async Task<TrackedClient> ConnectAsync(int shard)
     {

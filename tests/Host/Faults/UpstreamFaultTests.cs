@@ -77,10 +77,12 @@ public sealed class UpstreamFaultTests
 
         await scene.AssertEveryClientGotExactlyTheSimulatorsDispatchesAsync();
         await scene.Fixture.Proxy.StopAsync();
-        foreach (TrackedClient client in scene.Clients)
+        for (int i = 0; i < scene.Clients.Count; i++)
         {
+            TrackedClient client = scene.Clients[i];
             ushort? code = await client.Client.ReceiveCloseAsync(ProxyFixture.WaitLimit);
-            Assert.True(code == 1012, $"close code {code?.ToString() ?? "none"} ({client.Client.EndError}), 1012 expected");
+            Assert.True(code == 1012, $"client {i} of {scene.Clients.Count} (shard {client.Shard}, {client.Resumes} resumes): close code "
+                + $"{code?.ToString() ?? "none"} ({client.Client.EndError}), 1012 expected; the proxy's log:\n{scene.LogTail()}");
         }
 
         // Nothing left open toward clients or upstream.
