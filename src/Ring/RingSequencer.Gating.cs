@@ -43,10 +43,7 @@ internal sealed partial class RingSequencer
         lock (_gatingLock)
         {
             GatingReader[] old = _gating;
-            var updated = new GatingReader[old.Length + 1];
-            old.CopyTo(updated, 0);
-            updated[^1] = reader;
-            Volatile.Write(ref _gating, updated);
+            Volatile.Write(ref _gating, CopyOnWriteArray.With(old, reader));
             Interlocked.Increment(ref _gatingVersion); // fence: set and version before reading Claimed
             // Older than the floor - 1: its next event's payload is already trimmed (the floor only moves under this lock).
             long oldest = Math.Max(Volatile.Read(ref _producer.Claimed) + 1 - Size, _floor.Raw - 1);
@@ -67,11 +64,7 @@ internal sealed partial class RingSequencer
         {
             // Hold the producer at the cursor we saw before joining; once the version bump is visible it gates on it.
             reader.PositionSequence.Value = Cursor;
-            GatingReader[] old = _gating;
-            var updated = new GatingReader[old.Length + 1];
-            old.CopyTo(updated, 0);
-            updated[^1] = reader;
-            Volatile.Write(ref _gating, updated);
+            Volatile.Write(ref _gating, CopyOnWriteArray.With(_gating, reader));
             Interlocked.Increment(ref _gatingVersion);
             SpinWait spinner = default;
             while (true)
@@ -96,11 +89,7 @@ internal sealed partial class RingSequencer
     {
         lock (_gatingLock)
         {
-            RingReader[] old = _readers;
-            var updated = new RingReader[old.Length + 1];
-            old.CopyTo(updated, 0);
-            updated[^1] = reader;
-            _readers = updated;
+            _readers = CopyOnWriteArray.With(_readers, reader);
         }
     }
 
@@ -109,13 +98,7 @@ internal sealed partial class RingSequencer
     {
         lock (_gatingLock)
         {
-            RingReader[] old = _readers;
-            int index = Array.IndexOf(old, reader);
-            if (index < 0) return;
-            var updated = new RingReader[old.Length - 1];
-            Array.Copy(old, 0, updated, 0, index);
-            Array.Copy(old, index + 1, updated, index, old.Length - index - 1);
-            _readers = updated;
+            _readers = CopyOnWriteArray.Without(_readers, reader);
         }
     }
 
@@ -134,11 +117,7 @@ internal sealed partial class RingSequencer
     {
         lock (_gatingLock)
         {
-            RetentionPin[] old = _pins;
-            var updated = new RetentionPin[old.Length + 1];
-            old.CopyTo(updated, 0);
-            updated[^1] = pin;
-            _pins = updated;
+            _pins = CopyOnWriteArray.With(_pins, pin);
         }
     }
 
@@ -147,13 +126,7 @@ internal sealed partial class RingSequencer
     {
         lock (_gatingLock)
         {
-            RetentionPin[] old = _pins;
-            int index = Array.IndexOf(old, pin);
-            if (index < 0) return;
-            var updated = new RetentionPin[old.Length - 1];
-            Array.Copy(old, 0, updated, 0, index);
-            Array.Copy(old, index + 1, updated, index, old.Length - index - 1);
-            _pins = updated;
+            _pins = CopyOnWriteArray.Without(_pins, pin);
         }
     }
 
@@ -173,11 +146,8 @@ internal sealed partial class RingSequencer
         lock (_gatingLock)
         {
             GatingReader[] old = _gating;
-            int index = Array.IndexOf(old, reader);
-            if (index < 0) return;
-            var updated = new GatingReader[old.Length - 1];
-            Array.Copy(old, 0, updated, 0, index);
-            Array.Copy(old, index + 1, updated, index, old.Length - index - 1);
+            GatingReader[] updated = CopyOnWriteArray.Without(old, reader);
+            if (ReferenceEquals(updated, old)) return;
             Volatile.Write(ref _gating, updated);
             Interlocked.Increment(ref _gatingVersion);
         }

@@ -116,11 +116,7 @@ public sealed class RingMemory : IDisposable
     {
         lock (_lock)
         {
-            PayloadLog[] old = _logs;
-            var updated = new PayloadLog[old.Length + 1];
-            old.CopyTo(updated, 0);
-            updated[^1] = log;
-            Volatile.Write(ref _logs, updated);
+            Volatile.Write(ref _logs, CopyOnWriteArray.With(_logs, log));
             if (_timer is null && !_disposed && _tickPeriod != Timeout.InfiniteTimeSpan)
             {
                 _timer = _time.CreateTimer(static state => ((RingMemory)state!).OnTimer(), this, _tickPeriod, _tickPeriod);
@@ -133,11 +129,8 @@ public sealed class RingMemory : IDisposable
         lock (_lock)
         {
             PayloadLog[] old = _logs;
-            int index = Array.IndexOf(old, log);
-            if (index < 0) return;
-            var updated = new PayloadLog[old.Length - 1];
-            Array.Copy(old, 0, updated, 0, index);
-            Array.Copy(old, index + 1, updated, index, old.Length - index - 1);
+            PayloadLog[] updated = CopyOnWriteArray.Without(old, log);
+            if (ReferenceEquals(updated, old)) return;
             Volatile.Write(ref _logs, updated);
             if (updated.Length == 0)
             {
